@@ -1,0 +1,120 @@
+package dev.pixelflow.simd.internal;
+
+import dev.pixelflow.simd.Activation;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The kernel layer: every op pixelflow computes, implemented twice — a plain scalar reference
+ * ({@code internal.scalar}) and a Vector API version ({@code internal.vector}). The public facade
+ * ({@link dev.pixelflow.simd.Ops}) validates shapes and sizes; implementations only {@code assert}.
+ *
+ * <p>Conventions: every {@link MemorySegment} is native and holds float32 in native byte order, starting at
+ * byte 0 unless an explicit element offset is given; tensors are row-major (NCHW for images). Outputs are
+ * overwritten, never accumulated into, unless the method says otherwise. Ops that take a
+ * {@link ComputePool} may split their work over it; the others run on the calling thread.
+ */
+public interface Kernels {
+
+    /** A one-line description for the start-up log (name, species, lanes, FMA). */
+    String description();
+
+    // ------------------------------------------------------------------ GEMM
+
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C}, row-major, where {@code op(A)} is {@code m x k} and
+     * {@code op(B)} is {@code k x n}. Without transposition A is stored {@code m x k} with row stride
+     * {@code lda >= k}; with {@code transA} it is stored {@code k x m} with {@code lda >= m}; likewise B
+     * ({@code k x n}, {@code ldb >= n}, or {@code n x k}, {@code ldb >= k}); C is {@code m x n}, {@code ldc >= n}.
+     * Offsets are in floats. When {@code beta == 0}, C is not read (NaNs in it do not propagate), as in BLAS.
+     */
+    void sgemm(ComputePool pool, boolean transA, boolean transB, int m, int n, int k, float alpha,
+               MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
+               float beta, MemorySegment c, long cOff, int ldc);
+
+    // ------------------------------------------------------------------ convolution
+
+    /** y = conv(x, w) + bias; {@code bias} may be null. */
+    void conv2dForward(ComputePool pool, ConvGeometry g, MemorySegment x, MemorySegment w, MemorySegment bias,
+                       MemorySegment y);
+
+    /** dx = gradient of the loss w.r.t. the input, from dy (overwrites dx). */
+    void conv2dBackwardData(ComputePool pool, ConvGeometry g, MemorySegment dy, MemorySegment w, MemorySegment dx);
+
+    /** dw = gradient w.r.t. the weight, summed over the batch (overwrites dw). */
+    void conv2dBackwardWeight(ComputePool pool, ConvGeometry g, MemorySegment x, MemorySegment dy, MemorySegment dw);
+
+    /** db[c] = sum of dy over batch and pixels of channel c (overwrites db). */
+    void conv2dBackwardBias(ComputePool pool, ConvGeometry g, MemorySegment dy, MemorySegment db);
+
+    // ------------------------------------------------------------------ pooling and resizing
+
+    void maxPool2dForward(ComputePool pool, PoolGeometry g, MemorySegment x, MemorySegment y);
+
+    /**
+     * dx from dy; the arg-max of each window is recomputed from x (the first maximum in row-major window
+     * order wins, as in PyTorch). Overwrites dx; overlapping windows accumulate.
+     */
+    void maxPool2dBackward(ComputePool pool, PoolGeometry g, MemorySegment x, MemorySegment dy, MemorySegment dx);
+
+    void avgPool2dForward(ComputePool pool, PoolGeometry g, MemorySegment x, MemorySegment y);
+
+    void avgPool2dBackward(ComputePool pool, PoolGeometry g, MemorySegment dy, MemorySegment dx);
+
+    void upsampleBilinearForward(ComputePool pool, UpsampleGeometry g, MemorySegment x, MemorySegment y);
+
+    /** dx from dy (overwrites dx). */
+    void upsampleBilinearBackward(ComputePool pool, UpsampleGeometry g, MemorySegment dy, MemorySegment dx);
+
+    // ------------------------------------------------------------------ pointwise
+
+    /** y[i] = f(x[i]) for i in [0, n); x and y may be the same segment. */
+    void activationForward(Activation f, MemorySegment x, MemorySegment y, long n);
+
+    /**
+     * dx[i] = dy[i] * f'(x[i]); ReLU and leaky ReLU read x, sigmoid and tanh read the forward output y
+     * (both are always passed). dx may alias dy.
+     */
+    void activationBackward(Activation f, MemorySegment x, MemorySegment y, MemorySegment dy, MemorySegment dx,
+                            long n);
+
+    /** out = a + b. */
+    void add(MemorySegment a, MemorySegment b, MemorySegment out, long n);
+
+    /** out = a - b. */
+    void sub(MemorySegment a, MemorySegment b, MemorySegment out, long n);
+
+    /** out = a * b (elementwise). */
+    void mul(MemorySegment a, MemorySegment b, MemorySegment out, long n);
+
+    /** out = s * a. */
+    void scale(MemorySegment a, float s, MemorySegment out, long n);
+
+    /** y += alpha * x. */
+    void axpy(float alpha, MemorySegment x, MemorySegment y, long n);
+
+    /** x[b][c][i] += bias[c] for a tensor of shape [batch][channels][inner]. */
+    void addChannelBias(MemorySegment x, MemorySegment bias, int batch, int channels, int inner);
+
+    // ------------------------------------------------------------------ reductions (float accumulation)
+
+    float sum(MemorySegment a, long n);
+
+    float dot(MemorySegment a, MemorySegment b, long n);
+
+    float sumOfSquares(MemorySegment a, long n);
+
+    /** Largest element; NaN if any element is NaN. n &gt;= 1. */
+    float max(MemorySegment a, long n);
+
+    /** Smallest element; NaN if any element is NaN. n &gt;= 1. */
+    float min(MemorySegment a, long n);
+
+    // ------------------------------------------------------------------ distances
+
+    /**
+     * out[i][j] = sum_k (x[i][k] - y[j][k])^2 for x {@code [n][d]}, y {@code [m][d]}, out {@code [n][m]},
+     * computed in difference form (no |x|^2 + |y|^2 - 2xy cancellation).
+     */
+    void pairwiseSquaredDistances(ComputePool pool, MemorySegment x, int n, MemorySegment y, int m, int d,
+                                  MemorySegment out);
+}

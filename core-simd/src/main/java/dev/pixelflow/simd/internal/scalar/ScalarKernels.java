@@ -1,0 +1,158 @@
+package dev.pixelflow.simd.internal.scalar;
+
+import dev.pixelflow.simd.Activation;
+import dev.pixelflow.simd.internal.ComputePool;
+import dev.pixelflow.simd.internal.ConvGeometry;
+import dev.pixelflow.simd.internal.Kernels;
+import dev.pixelflow.simd.internal.PoolGeometry;
+import dev.pixelflow.simd.internal.UpsampleGeometry;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The scalar reference kernels: plain loops that state each op's definition as directly as possible. They
+ * are what the Vector API kernels are tested against, and the fallback where the Vector API is missing.
+ */
+public final class ScalarKernels implements Kernels {
+    public static final ScalarKernels INSTANCE = new ScalarKernels();
+
+    private ScalarKernels() {
+    }
+
+    @Override
+    public String description() {
+        return "scalar reference kernels (no SIMD)";
+    }
+
+    @Override
+    public void sgemm(ComputePool pool, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb, float beta,
+                      MemorySegment c, long cOff, int ldc) {
+        ScalarGemm.sgemm(pool, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public void conv2dForward(ComputePool pool, ConvGeometry g, MemorySegment x, MemorySegment w, MemorySegment bias,
+                              MemorySegment y) {
+        ScalarConv.forward(pool, g, x, w, bias, y);
+    }
+
+    @Override
+    public void conv2dBackwardData(ComputePool pool, ConvGeometry g, MemorySegment dy, MemorySegment w,
+                                   MemorySegment dx) {
+        ScalarConv.backwardData(pool, g, dy, w, dx);
+    }
+
+    @Override
+    public void conv2dBackwardWeight(ComputePool pool, ConvGeometry g, MemorySegment x, MemorySegment dy,
+                                     MemorySegment dw) {
+        ScalarConv.backwardWeight(pool, g, x, dy, dw);
+    }
+
+    @Override
+    public void conv2dBackwardBias(ComputePool pool, ConvGeometry g, MemorySegment dy, MemorySegment db) {
+        ScalarConv.backwardBias(pool, g, dy, db);
+    }
+
+    @Override
+    public void maxPool2dForward(ComputePool pool, PoolGeometry g, MemorySegment x, MemorySegment y) {
+        ScalarPooling.maxForward(pool, g, x, y);
+    }
+
+    @Override
+    public void maxPool2dBackward(ComputePool pool, PoolGeometry g, MemorySegment x, MemorySegment dy,
+                                  MemorySegment dx) {
+        ScalarPooling.maxBackward(pool, g, x, dy, dx);
+    }
+
+    @Override
+    public void avgPool2dForward(ComputePool pool, PoolGeometry g, MemorySegment x, MemorySegment y) {
+        ScalarPooling.avgForward(pool, g, x, y);
+    }
+
+    @Override
+    public void avgPool2dBackward(ComputePool pool, PoolGeometry g, MemorySegment dy, MemorySegment dx) {
+        ScalarPooling.avgBackward(pool, g, dy, dx);
+    }
+
+    @Override
+    public void upsampleBilinearForward(ComputePool pool, UpsampleGeometry g, MemorySegment x, MemorySegment y) {
+        ScalarPooling.bilinearForward(pool, g, x, y);
+    }
+
+    @Override
+    public void upsampleBilinearBackward(ComputePool pool, UpsampleGeometry g, MemorySegment dy, MemorySegment dx) {
+        ScalarPooling.bilinearBackward(pool, g, dy, dx);
+    }
+
+    @Override
+    public void activationForward(Activation f, MemorySegment x, MemorySegment y, long n) {
+        ScalarPointwise.activationForward(f, x, y, n);
+    }
+
+    @Override
+    public void activationBackward(Activation f, MemorySegment x, MemorySegment y, MemorySegment dy,
+                                   MemorySegment dx, long n) {
+        ScalarPointwise.activationBackward(f, x, y, dy, dx, n);
+    }
+
+    @Override
+    public void add(MemorySegment a, MemorySegment b, MemorySegment out, long n) {
+        ScalarPointwise.add(a, b, out, n);
+    }
+
+    @Override
+    public void sub(MemorySegment a, MemorySegment b, MemorySegment out, long n) {
+        ScalarPointwise.sub(a, b, out, n);
+    }
+
+    @Override
+    public void mul(MemorySegment a, MemorySegment b, MemorySegment out, long n) {
+        ScalarPointwise.mul(a, b, out, n);
+    }
+
+    @Override
+    public void scale(MemorySegment a, float s, MemorySegment out, long n) {
+        ScalarPointwise.scale(a, s, out, n);
+    }
+
+    @Override
+    public void axpy(float alpha, MemorySegment x, MemorySegment y, long n) {
+        ScalarPointwise.axpy(alpha, x, y, n);
+    }
+
+    @Override
+    public void addChannelBias(MemorySegment x, MemorySegment bias, int batch, int channels, int inner) {
+        ScalarPointwise.addChannelBias(x, bias, batch, channels, inner);
+    }
+
+    @Override
+    public float sum(MemorySegment a, long n) {
+        return ScalarPointwise.sum(a, n);
+    }
+
+    @Override
+    public float dot(MemorySegment a, MemorySegment b, long n) {
+        return ScalarPointwise.dot(a, b, n);
+    }
+
+    @Override
+    public float sumOfSquares(MemorySegment a, long n) {
+        return ScalarPointwise.sumOfSquares(a, n);
+    }
+
+    @Override
+    public float max(MemorySegment a, long n) {
+        return ScalarPointwise.max(a, n);
+    }
+
+    @Override
+    public float min(MemorySegment a, long n) {
+        return ScalarPointwise.min(a, n);
+    }
+
+    @Override
+    public void pairwiseSquaredDistances(ComputePool pool, MemorySegment x, int n, MemorySegment y, int m, int d,
+                                         MemorySegment out) {
+        ScalarPointwise.pairwiseSquaredDistances(pool, x, n, y, m, d, out);
+    }
+}
