@@ -1,0 +1,47 @@
+package dev.pixelflow.simd.internal;
+
+/**
+ * Per-thread scratch arrays for kernels (packed GEMM panels, im2col blocks, partial sums). Each thread owns
+ * its arrays; an array only grows (to the next power of two above the request), so once the shapes of a
+ * training loop have been seen, kernels allocate nothing. Heap {@code float[]} on purpose: the Vector API
+ * reads and writes them faster than native segments, and a kernel then sees one memory kind per call site.
+ *
+ * <p>Each user takes a fixed slot so that two arrays that are live at the same time never share one. A
+ * caller must not hold an array across a call that may use the same slot on the same thread.
+ */
+public final class Scratch {
+    /** Packed A panel of GEMM. */
+    public static final int GEMM_A = 0;
+    /** Packed B panel of GEMM. */
+    public static final int GEMM_B = 1;
+    /** A C tile or partial result of GEMM. */
+    public static final int GEMM_C = 2;
+    /** An im2col / col2im block of a convolution. */
+    public static final int CONV_COLUMNS = 3;
+    /** Packed or transformed convolution weights. */
+    public static final int CONV_WEIGHTS = 4;
+    /** Per-thread partial sums (weight and bias gradients). */
+    public static final int CONV_PARTIAL = 5;
+    /** Free for pooling, resizing and pointwise kernels. */
+    public static final int POINTWISE = 6;
+    /** Free for a second simultaneous array of any kernel family. */
+    public static final int EXTRA = 7;
+
+    private static final int SLOTS = 8;
+    private static final ThreadLocal<float[][]> LOCAL = ThreadLocal.withInitial(() -> new float[SLOTS][]);
+
+    private Scratch() {
+    }
+
+    /** This thread's array in {@code slot}, at least {@code minLength} long; contents unspecified. */
+    public static float[] floats(int slot, int minLength) {
+        float[][] slots = LOCAL.get();
+        float[] a = slots[slot];
+        if (a == null || a.length < minLength) {
+            int size = Integer.highestOneBit(Math.max(minLength, 64) - 1) << 1;
+            a = new float[size < minLength ? minLength : size];
+            slots[slot] = a;
+        }
+        return a;
+    }
+}
