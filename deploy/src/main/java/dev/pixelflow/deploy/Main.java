@@ -1,0 +1,123 @@
+package dev.pixelflow.deploy;
+
+import dev.pixelflow.deploy.demo.InMemoryDemo;
+import dev.pixelflow.simd.Ops;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** The {@code pixelflow} command line (started by the {@code ./pixelflow} launcher). */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs a command; returns the process exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            usage(err);
+            return 2;
+        }
+        String cmd = args[0];
+        try {
+            Map<String, String> opts = options(Arrays.copyOfRange(args, 1, args.length));
+            switch (cmd) {
+                case "demo" -> {
+                    if (opts.containsKey("help")) {
+                        out.println("usage: pixelflow demo [--steps N] [--batch N] [--size PIXELS] [--width CHANNELS] "
+                                + "[--lr RATE] [--momentum M] [--seed N]");
+                        return 0;
+                    }
+                    InMemoryDemo.Settings d = InMemoryDemo.Settings.defaults();
+                    InMemoryDemo.Settings s = new InMemoryDemo.Settings(
+                            intOpt(opts, "steps", d.steps()), intOpt(opts, "batch", d.batch()),
+                            intOpt(opts, "size", d.frameSize()), intOpt(opts, "width", d.width()),
+                            floatOpt(opts, "lr", d.learningRate()), floatOpt(opts, "momentum", d.momentum()),
+                            longOpt(opts, "seed", d.seed()));
+                    opts.keySet().removeAll(java.util.Set.of("steps", "batch", "size", "width", "lr", "momentum", "seed"));
+                    if (!opts.isEmpty()) {
+                        throw new IllegalArgumentException("unknown option(s) for demo: --" + String.join(", --", opts.keySet()));
+                    }
+                    InMemoryDemo.run(s, Ops.defaults(), out, System.console() != null);
+                    return 0;
+                }
+                case "help", "--help", "-h" -> {
+                    usage(out);
+                    return 0;
+                }
+                default -> {
+                    err.println("pixelflow: unknown command '" + cmd + "'");
+                    usage(err);
+                    return 2;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("pixelflow " + cmd + ": " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static void usage(PrintStream s) {
+        s.println("usage: pixelflow <command> [options]");
+        s.println("  demo    train a small segmentation net on generated frames, printing the loss as it falls");
+        s.println("  help    this text");
+    }
+
+    /** Parses {@code --key value}, {@code --key=value} and bare {@code --flag}. */
+    static Map<String, String> options(String[] args) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--") || a.length() == 2) {
+                throw new IllegalArgumentException("expected an option like --steps 100, got '" + a + "'");
+            }
+            String key = a.substring(2);
+            String value = "true";
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                value = args[++i];
+            }
+            m.put(key.toLowerCase(Locale.ROOT), value);
+        }
+        return m;
+    }
+
+    private static int intOpt(Map<String, String> m, String key, int dflt) {
+        String v = m.get(key);
+        try {
+            return v == null ? dflt : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " needs a whole number, got '" + v + "'");
+        }
+    }
+
+    private static long longOpt(Map<String, String> m, String key, long dflt) {
+        String v = m.get(key);
+        try {
+            return v == null ? dflt : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " needs a whole number, got '" + v + "'");
+        }
+    }
+
+    private static float floatOpt(Map<String, String> m, String key, float dflt) {
+        String v = m.get(key);
+        try {
+            return v == null ? dflt : Float.parseFloat(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " needs a number, got '" + v + "'");
+        }
+    }
+}
