@@ -65,7 +65,7 @@ class OpsValidationTest {
     void shapeHelpersFollowThePyTorchFormulas() {
         assertArrayEquals(new int[] {16, 32, 128, 128},
                 Ops.conv2dOutputShape(new int[] {16, 3, 128, 128}, new int[] {32, 3, 3, 3}, Conv2dSpec.of(1, 1)));
-        assertArrayEquals(new int[] {2, 8, 4, 3}, Ops.conv2dOutputShape(new int[] {2, 4, 9, 7},
+        assertArrayEquals(new int[] {2, 8, 5, 3}, Ops.conv2dOutputShape(new int[] {2, 4, 9, 7},
                 new int[] {8, 2, 3, 3}, Conv2dSpec.builder().stride(2).padding(1, 0).groups(2).build()));
         // (h-1)*s - 2p + d(k-1) + op + 1 = 4*2 - 2 + 2 + 1 + 1
         assertArrayEquals(new int[] {1, 6, 10, 10}, Ops.convTranspose2dOutputShape(new int[] {1, 4, 5, 5},

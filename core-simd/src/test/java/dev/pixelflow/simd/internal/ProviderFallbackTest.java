@@ -53,10 +53,10 @@ class ProviderFallbackTest {
     }
 
     private static String runChild(List<String> jvmArgs) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse(
+        String javaBin = ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>();
-        cmd.add(java);
+        cmd.add(javaBin);
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add("target/classes" + java.io.File.pathSeparator + "target/test-classes");
