@@ -509,8 +509,10 @@ public final class Ops implements AutoCloseable {
     }
 
     private static UpsampleGeometry upsampleGeometry(Tensor small, Tensor large, String op) {
-        rank(small, 4, op + " input");
-        rank(large, 4, op + " output");
+        if (small == null || large == null || small.rank() != 4 || large.rank() != 4) {
+            rank(small, 4, op + " input");
+            rank(large, 4, op + " output");
+        }
         if (small.dim(0) != large.dim(0) || small.dim(1) != large.dim(1)) {
             throw new IllegalArgumentException(op + ": input " + small.shapeString() + " and output "
                     + large.shapeString() + " differ in batch or channels");
@@ -551,10 +553,14 @@ public final class Ops implements AutoCloseable {
     }
 
     private static void binary(Tensor a, Tensor b, Tensor out, String op) {
-        sameSize(a, b, op + " a", "b");
-        sameSize(a, out, op + " a", "out");
-        sameOrDisjoint(a, out, op + " a", "out");
-        sameOrDisjoint(b, out, op + " b", "out");
+        // The messages are built only on failure: these ops run per element-wise step and must not allocate.
+        if (a == null || b == null || out == null || a.size() != b.size() || a.size() != out.size()
+                || partiallyOverlap(a.segment(), out.segment()) || partiallyOverlap(b.segment(), out.segment())) {
+            sameSize(a, b, op + " a", "b");
+            sameSize(a, out, op + " a", "out");
+            sameOrDisjoint(a, out, op + " a", "out");
+            sameOrDisjoint(b, out, op + " b", "out");
+        }
     }
 
     private static void nonEmpty(Tensor a, String op) {
@@ -571,14 +577,13 @@ public final class Ops implements AutoCloseable {
 
     /** Outputs that partially overlap an input would read values they already overwrote. */
     private static void sameOrDisjoint(Tensor a, Tensor b, String an, String bn) {
-        MemorySegment x = a.segment();
-        MemorySegment y = b.segment();
-        if (x.address() == y.address() && x.byteSize() == y.byteSize()) {
-            return;
-        }
-        if (overlaps(x, y)) {
+        if (partiallyOverlap(a.segment(), b.segment())) {
             throw new IllegalArgumentException(an + " and " + bn + " partially overlap in memory");
         }
+    }
+
+    private static boolean partiallyOverlap(MemorySegment x, MemorySegment y) {
+        return !(x.address() == y.address() && x.byteSize() == y.byteSize()) && overlaps(x, y);
     }
 
     private static void noOverlap(Tensor out, Tensor in, String on, String in2) {

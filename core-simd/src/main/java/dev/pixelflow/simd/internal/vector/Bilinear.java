@@ -6,6 +6,7 @@ import dev.pixelflow.simd.internal.scalar.ScalarPooling;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -14,8 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  * row needs is interpolated horizontally once into a scratch row (output width), and each output row is the
  * vertical blend of two scratch rows. Because an output row needs input rows y0 and y0+1 only, and y0 never
  * decreases, two scratch rows suffice, indexed by row parity. The arithmetic is the reference's, in the same
- * order, so results are bit-identical to it. Backward runs the transpose: dy rows are blended into two
- * per-input-row accumulators (vector ops), each spread horizontally onto its dx row when it is complete.
+ * order, so results are bit-identical to it. Backward runs the transpose: for each input row, the dy rows
+ * that read it are blended into one scratch row (vector ops), which is then spread horizontally onto the dx
+ * row. Vector loops sit in small methods with one call site each and no vector arguments, so C2 inlines all
+ * of their vector operations (a vector op left as a call boxes its operands).
  *
  * <p>For an exact 2x horizontal upsampling the weights are 1/4 and 3/4 at fixed neighbours, so the horizontal
  * step is vectorized with shifted loads and an even/odd interleave; other ratios use a scalar loop.
@@ -81,8 +84,16 @@ final class Bilinear {
             horizontalScalar(g, x, row, dst, off, 0, ow);
             return;
         }
-        // Output 2j blends inputs j-1, j with weights 1/4, 3/4; output 2j+1 blends j, j+1 with 3/4, 1/4
-        // (for 1 <= j <= w-2; the ends are clamped and go through the scalar loop).
+        int j = horizontal2x(x, row, w, dst, off);
+        horizontalScalar(g, x, row, dst, off, 0, Math.min(2, ow));
+        horizontalScalar(g, x, row, dst, off, Math.max(2, 2 * j), ow);
+    }
+
+    /**
+     * Exact 2x: output 2j blends inputs j-1, j with weights 1/4, 3/4 and output 2j+1 blends j, j+1 with 3/4,
+     * 1/4, for 1 &lt;= j &lt;= w-2 (the clamped ends are left to the scalar loop). Returns the first j not done.
+     */
+    private static int horizontal2x(MemorySegment x, long row, int w, float[] dst, int off) {
         FloatVector quarter = FloatVector.broadcast(S, 0.25f);
         FloatVector threeQuarters = FloatVector.broadcast(S, 0.75f);
         int j = 1;
@@ -95,8 +106,7 @@ final class Bilinear {
             Shuffles.zipLo(even, odd).intoArray(dst, off + 2 * j);
             Shuffles.zipHi(even, odd).intoArray(dst, off + 2 * j + L);
         }
-        horizontalScalar(g, x, row, dst, off, 0, Math.min(2, ow));
-        horizontalScalar(g, x, row, dst, off, Math.max(2, 2 * j), ow);
+        return j;
     }
 
     private static void horizontalScalar(UpsampleGeometry g, MemorySegment x, long row, float[] dst, int off,
@@ -114,84 +124,79 @@ final class Bilinear {
 
     // ------------------------------------------------------------------ backward
 
+    /**
+     * Input row r collects the dy rows whose lower or upper source row is r; those form one contiguous run of
+     * output rows, found by walking a pointer along them. Each dy row is read at most twice.
+     */
     static void backwardPlane(UpsampleGeometry g, MemorySegment dy, long yBase, MemorySegment dx, long xBase) {
         int ow = g.ow();
-        int w = g.w();
-        dx.asSlice(xBase * Float.BYTES, (long) g.h() * w * Float.BYTES).fill((byte) 0);
-        float[] acc = Scratch.floats(Scratch.POINTWISE, 2 * ow);
-        int held0 = -1; // input row whose dy blend accumulates in acc[0, ow)
-        int held1 = -1;
-        for (int oy = 0; oy < g.oh(); oy++) {
-            int y0 = ScalarPooling.lowerIndex(g.h(), g.oh(), oy);
-            int y1 = Math.min(y0 + 1, g.h() - 1);
-            float ly1 = ScalarPooling.upperWeight(g.h(), g.oh(), oy);
-            float ly0 = 1f - ly1;
-            // Rows below y0 get no more contributions: spread them onto dx and free their slot.
-            if (held0 >= 0 && held0 < y0) {
-                spread(g, acc, 0, dx, xBase + (long) held0 * w);
-                held0 = -1;
+        int h = g.h();
+        int oh = g.oh();
+        float[] acc = Scratch.floats(Scratch.POINTWISE, ow);
+        int first = 0; // first output row whose upper source row is >= r
+        for (int r = 0; r < h; r++) {
+            while (first < oh && Math.min(ScalarPooling.lowerIndex(h, oh, first) + 1, h - 1) < r) {
+                first++;
             }
-            if (held1 >= 0 && held1 < y0) {
-                spread(g, acc, ow, dx, xBase + (long) held1 * w);
-                held1 = -1;
-            }
-            for (int r = y0; r <= y1; r++) {
-                if ((r & 1) == 0 ? held0 != r : held1 != r) {
-                    java.util.Arrays.fill(acc, (r & 1) * ow, (r & 1) * ow + ow, 0f);
-                    if ((r & 1) == 0) {
-                        held0 = r;
-                    } else {
-                        held1 = r;
-                    }
+            Arrays.fill(acc, 0, ow, 0f);
+            for (int oy = first; oy < oh; oy++) {
+                int y0 = ScalarPooling.lowerIndex(h, oh, oy);
+                if (y0 > r) {
+                    break;
                 }
+                int y1 = Math.min(y0 + 1, h - 1);
+                float ly1 = ScalarPooling.upperWeight(h, oh, oy);
+                float wt = (y0 == r ? 1f - ly1 : 0f) + (y1 == r ? ly1 : 0f);
+                accumulate(acc, wt, dy, yBase + (long) oy * ow, ow);
             }
-            long dyRow = yBase + (long) oy * ow;
-            accumulate(acc, (y0 & 1) * ow, ly0, dy, dyRow, ow);
-            accumulate(acc, (y1 & 1) * ow, ly1, dy, dyRow, ow);
-        }
-        if (held0 >= 0) {
-            spread(g, acc, 0, dx, xBase + (long) held0 * w);
-        }
-        if (held1 >= 0) {
-            spread(g, acc, ow, dx, xBase + (long) held1 * w);
+            spread(g, acc, dx, xBase + (long) r * g.w());
         }
     }
 
-    /** acc[off + i] += wt * dy[at + i]. */
-    private static void accumulate(float[] acc, int off, float wt, MemorySegment dy, long at, int n) {
+    /** acc[i] += wt * dy[at + i]. */
+    private static void accumulate(float[] acc, float wt, MemorySegment dy, long at, int n) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector a = FloatVector.fromArray(S, acc, off + i);
-            a.add(load(dy, at + i).mul(wt)).intoArray(acc, off + i);
+            FloatVector a = FloatVector.fromArray(S, acc, i);
+            a.add(load(dy, at + i).mul(wt)).intoArray(acc, i);
         }
         for (; i < n; i++) {
-            acc[off + i] += wt * dy.getAtIndex(F, at + i);
+            acc[i] += wt * dy.getAtIndex(F, at + i);
         }
     }
 
-    /** Adds the transpose of the horizontal interpolation of acc[off, off + ow) to the dx row at {@code row}. */
-    private static void spread(UpsampleGeometry g, float[] acc, int off, MemorySegment dx, long row) {
+    /** Writes the transpose of the horizontal interpolation, applied to acc[0, ow), to the dx row at {@code row}. */
+    private static void spread(UpsampleGeometry g, float[] acc, MemorySegment dx, long row) {
         int w = g.w();
         int ow = g.ow();
-        if (ow != 2 * w) {
-            for (int ox = 0; ox < ow; ox++) {
-                int x0 = ScalarPooling.lowerIndex(w, ow, ox);
-                int x1 = Math.min(x0 + 1, w - 1);
-                float lx1 = ScalarPooling.upperWeight(w, ow, ox);
-                float lx0 = 1f - lx1;
-                float a = acc[off + ox];
-                dx.setAtIndex(F, row + x0, dx.getAtIndex(F, row + x0) + lx0 * a);
-                dx.setAtIndex(F, row + x1, dx.getAtIndex(F, row + x1) + lx1 * a);
-            }
+        if (ow == 2 * w) {
+            int j = spread2x(acc, w, dx, row);
+            spread2xScalar(acc, w, dx, row, 0, Math.min(1, w));
+            spread2xScalar(acc, w, dx, row, Math.max(1, j), w);
             return;
         }
-        // With e[j] = acc[2j], o[j] = acc[2j+1]: dx[j] = 3/4 (e[j] + o[j]) + 1/4 (e[j+1] + o[j-1]) inside;
-        // at j = 0, e[0] has weight 1 and o[-1] is absent; at j = w-1, o[w-1] has weight 1 and e[w] is absent.
+        dx.asSlice(row * Float.BYTES, (long) w * Float.BYTES).fill((byte) 0);
+        for (int ox = 0; ox < ow; ox++) {
+            int x0 = ScalarPooling.lowerIndex(w, ow, ox);
+            int x1 = Math.min(x0 + 1, w - 1);
+            float lx1 = ScalarPooling.upperWeight(w, ow, ox);
+            float lx0 = 1f - lx1;
+            float a = acc[ox];
+            dx.setAtIndex(F, row + x0, dx.getAtIndex(F, row + x0) + lx0 * a);
+            dx.setAtIndex(F, row + x1, dx.getAtIndex(F, row + x1) + lx1 * a);
+        }
+    }
+
+    /**
+     * Exact 2x, for 1 &lt;= j &lt;= w-2: with e[j] = acc[2j] and o[j] = acc[2j+1],
+     * dx[j] = 3/4 (e[j] + o[j]) + 1/4 (e[j+1] + o[j-1]). Returns the first j not done.
+     */
+    private static int spread2x(float[] acc, int w, MemorySegment dx, long row) {
         FloatVector quarter = FloatVector.broadcast(S, 0.25f);
         FloatVector threeQuarters = FloatVector.broadcast(S, 0.75f);
         int j = 1;
         for (; j + L + 1 <= w; j += L) {
-            int c = off + 2 * j;
+            int c = 2 * j;
             FloatVector a0 = FloatVector.fromArray(S, acc, c);
             FloatVector a1 = FloatVector.fromArray(S, acc, c + L);
             FloatVector next0 = FloatVector.fromArray(S, acc, c + 2);
@@ -202,20 +207,20 @@ final class Bilinear {
             FloatVector far = Shuffles.evens(next0, next1).add(Shuffles.odds(prev0, prev1));
             threeQuarters.mul(near).add(quarter.mul(far)).intoMemorySegment(dx, (row + j) * Float.BYTES, O);
         }
-        spread2xScalar(acc, off, w, dx, row, 0, Math.min(1, w));
-        spread2xScalar(acc, off, w, dx, row, Math.max(1, j), w);
+        return j;
     }
 
-    private static void spread2xScalar(float[] acc, int off, int w, MemorySegment dx, long row, int from, int to) {
+    /** The 2x transpose by its definition, for the clamped ends: e[0] and o[w-1] carry weight 1. */
+    private static void spread2xScalar(float[] acc, int w, MemorySegment dx, long row, int from, int to) {
         for (int j = from; j < to; j++) {
-            float e = acc[off + 2 * j];
-            float o = acc[off + 2 * j + 1];
+            float e = acc[2 * j];
+            float o = acc[2 * j + 1];
             float v = (j == 0 ? e : 0.75f * e) + (j == w - 1 ? o : 0.75f * o);
             if (j + 1 < w) {
-                v += 0.25f * acc[off + 2 * j + 2];
+                v += 0.25f * acc[2 * j + 2];
             }
             if (j > 0) {
-                v += 0.25f * acc[off + 2 * j - 1];
+                v += 0.25f * acc[2 * j - 1];
             }
             dx.setAtIndex(F, row + j, v);
         }

@@ -42,68 +42,115 @@ final class WindowRows {
         int reach = sw == 1 ? (g.kw() - 1) * g.dilW() + L - 1 : 2 * ((g.kw() + 1) / 2 - 1) + 2 * L - 1;
         int oxLo = Math.min(ow, (pw + sw - 1) / sw); // first column whose window starts inside the image
         int lastBlock = Math.floorDiv(w - 1 - reach + pw, sw); // last block start whose loads stay in the row
+        int blocks = lastBlock < oxLo ? 0 : Math.min((ow - oxLo) / L, (lastBlock - oxLo) / L + 1);
+        int oxHi = oxLo + blocks * L;
         for (int oy = 0; oy < g.oh(); oy++) {
             int iy0 = oy * g.strideH() - g.padH();
             int kyLo = iy0 < 0 ? (-iy0 + g.dilH() - 1) / g.dilH() : 0;
             int kyHi = Math.min(g.kh(), Math.floorDiv(g.h() - 1 - iy0, g.dilH()) + 1);
             long yRow = yBase + (long) oy * ow;
-            int ox = 0;
-            for (; ox < oxLo; ox++) {
+            for (int ox = 0; ox < oxLo; ox++) {
                 y.setAtIndex(F, yRow + ox, window(g, x, xBase, oy, ox, max));
             }
-            if (ox + L <= ow && ox <= lastBlock) {
-                float divisor = max ? 1f : ScalarPooling.avgDivisor(g, oy, ox);
-                for (; ox + L <= ow && ox <= lastBlock; ox += L) {
-                    long col = ox * sw - pw;
-                    FloatVector v = sw == 1
-                            ? block1(g, x, xBase, iy0, kyLo, kyHi, col, max)
-                            : block2(g, x, xBase, iy0, kyLo, kyHi, col, max);
-                    if (!max) {
-                        v = v.div(divisor);
-                    }
-                    v.intoMemorySegment(y, (yRow + ox) * Float.BYTES, O);
+            if (blocks > 0) {
+                long rows = xBase + (long) iy0 * w - pw; // x index of window (0, 0) of output column 0
+                if (max && sw == 1) {
+                    maxRow1(g, x, rows, kyLo, kyHi, y, yRow, oxLo, oxHi);
+                } else if (max) {
+                    maxRow2(g, x, rows, kyLo, kyHi, y, yRow, oxLo, oxHi);
+                } else if (sw == 1) {
+                    avgRow1(g, x, rows, kyLo, kyHi, y, yRow, oxLo, oxHi, ScalarPooling.avgDivisor(g, oy, oxLo));
+                } else {
+                    avgRow2(g, x, rows, kyLo, kyHi, y, yRow, oxLo, oxHi, ScalarPooling.avgDivisor(g, oy, oxLo));
                 }
             }
-            for (; ox < ow; ox++) {
+            for (int ox = oxHi; ox < ow; ox++) {
                 y.setAtIndex(F, yRow + ox, window(g, x, xBase, oy, ox, max));
             }
         }
     }
 
-    private static FloatVector block1(PoolGeometry g, MemorySegment x, long xBase, int iy0, int kyLo, int kyHi,
-                                      long col, boolean max) {
-        FloatVector acc = FloatVector.broadcast(S, max ? Float.NEGATIVE_INFINITY : 0f);
-        for (int ky = kyLo; ky < kyHi; ky++) {
-            long row = xBase + (long) (iy0 + ky * g.dilH()) * g.w() + col;
-            for (int kx = 0; kx < g.kw(); kx++) {
-                FloatVector v = load(x, row + (long) kx * g.dilW());
-                acc = max ? acc.max(v) : acc.add(v);
+    // The four row kernels below differ only in the op and the stride. They are kept apart (rather than one
+    // method with flags) so that each stays small enough for C2 to inline every vector operation in it; a
+    // vector op left as a call boxes its operands.
+
+    private static void maxRow1(PoolGeometry g, MemorySegment x, long rows, int kyLo, int kyHi, MemorySegment y,
+                                long yRow, int oxFrom, int oxTo) {
+        long rowStep = (long) g.dilH() * g.w();
+        int dw = g.dilW();
+        int kw = g.kw();
+        for (int ox = oxFrom; ox < oxTo; ox += L) {
+            FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int ky = kyLo; ky < kyHi; ky++) {
+                long at = rows + ky * rowStep + ox;
+                for (int kx = 0; kx < kw; kx++) {
+                    acc = acc.max(load(x, at + (long) kx * dw));
+                }
             }
+            acc.intoMemorySegment(y, (yRow + ox) * Float.BYTES, O);
         }
-        return acc;
     }
 
-    private static FloatVector block2(PoolGeometry g, MemorySegment x, long xBase, int iy0, int kyLo, int kyHi,
-                                      long col, boolean max) {
-        FloatVector acc = FloatVector.broadcast(S, max ? Float.NEGATIVE_INFINITY : 0f);
-        for (int kx = 0; kx < g.kw(); kx += 2) {
-            FloatVector lo = FloatVector.broadcast(S, max ? Float.NEGATIVE_INFINITY : 0f);
-            FloatVector hi = lo;
+    private static void avgRow1(PoolGeometry g, MemorySegment x, long rows, int kyLo, int kyHi, MemorySegment y,
+                                long yRow, int oxFrom, int oxTo, float divisor) {
+        long rowStep = (long) g.dilH() * g.w();
+        int kw = g.kw();
+        for (int ox = oxFrom; ox < oxTo; ox += L) {
+            FloatVector acc = FloatVector.zero(S);
             for (int ky = kyLo; ky < kyHi; ky++) {
-                long at = xBase + (long) (iy0 + ky * g.dilH()) * g.w() + col + kx;
-                FloatVector a = load(x, at);
-                FloatVector b = load(x, at + L);
-                lo = max ? lo.max(a) : lo.add(a);
-                hi = max ? hi.max(b) : hi.add(b);
+                long at = rows + ky * rowStep + ox;
+                for (int kx = 0; kx < kw; kx++) {
+                    acc = acc.add(load(x, at + kx));
+                }
             }
-            FloatVector even = Shuffles.evens(lo, hi);
-            acc = max ? acc.max(even) : acc.add(even);
-            if (kx + 1 < g.kw()) {
-                FloatVector odd = Shuffles.odds(lo, hi);
-                acc = max ? acc.max(odd) : acc.add(odd);
-            }
+            acc.div(divisor).intoMemorySegment(y, (yRow + ox) * Float.BYTES, O);
         }
-        return acc;
+    }
+
+    private static void maxRow2(PoolGeometry g, MemorySegment x, long rows, int kyLo, int kyHi, MemorySegment y,
+                                long yRow, int oxFrom, int oxTo) {
+        long rowStep = (long) g.dilH() * g.w();
+        int kw = g.kw();
+        for (int ox = oxFrom; ox < oxTo; ox += L) {
+            FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int kx = 0; kx < kw; kx += 2) {
+                FloatVector lo = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+                FloatVector hi = lo;
+                for (int ky = kyLo; ky < kyHi; ky++) {
+                    long at = rows + ky * rowStep + 2L * ox + kx;
+                    lo = lo.max(load(x, at));
+                    hi = hi.max(load(x, at + L));
+                }
+                acc = acc.max(Shuffles.evens(lo, hi));
+                if (kx + 1 < kw) {
+                    acc = acc.max(Shuffles.odds(lo, hi));
+                }
+            }
+            acc.intoMemorySegment(y, (yRow + ox) * Float.BYTES, O);
+        }
+    }
+
+    private static void avgRow2(PoolGeometry g, MemorySegment x, long rows, int kyLo, int kyHi, MemorySegment y,
+                                long yRow, int oxFrom, int oxTo, float divisor) {
+        long rowStep = (long) g.dilH() * g.w();
+        int kw = g.kw();
+        for (int ox = oxFrom; ox < oxTo; ox += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int kx = 0; kx < kw; kx += 2) {
+                FloatVector lo = FloatVector.zero(S);
+                FloatVector hi = lo;
+                for (int ky = kyLo; ky < kyHi; ky++) {
+                    long at = rows + ky * rowStep + 2L * ox + kx;
+                    lo = lo.add(load(x, at));
+                    hi = hi.add(load(x, at + L));
+                }
+                acc = acc.add(Shuffles.evens(lo, hi));
+                if (kx + 1 < kw) {
+                    acc = acc.add(Shuffles.odds(lo, hi));
+                }
+            }
+            acc.div(divisor).intoMemorySegment(y, (yRow + ox) * Float.BYTES, O);
+        }
     }
 
     /** One output by the definition, for border columns (padding counts as -inf for max, 0 for the sum). */
