@@ -13,16 +13,15 @@ import java.lang.foreign.MemorySegment;
  * made equal (not a full block plus a sliver) so that no pass is wasted on a thin remainder.
  */
 final class GemmBlocked {
-    /** Depth of a block: a B panel of KC x NR floats (20 KB) stays in the 32 KB L1. */
+    /**
+     * Depth of a block: a B panel of KC x NR floats (at most 20 KB) stays in the 32 KB L1 while A panels
+     * stream past it. k = 512 splits into two blocks of 256, k = 576 into two of 288.
+     */
     static final int KC = 320;
     /** Rows of an A block: MC x KC floats (~120 KB) stay in the 512 KB L2. */
     static final int MC = 96;
     /** Columns of a B block. */
     static final int NC = 2048;
-    /** Largest op(A), in floats, that is packed whole and kept (192 KB, with a B block in the 512 KB L2). */
-    static final int RESIDENT_A_MAX = 48 * 1024;
-    /** Size in floats of a B block next to a resident A (128 KB). */
-    static final int RESIDENT_B_MAX = Integer.getInteger("gemm.rb", 32 * 1024);
 
     private GemmBlocked() {
     }
@@ -31,14 +30,9 @@ final class GemmBlocked {
                     MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
                     float beta, MemorySegment c, long cOff, int ldc) {
         int kcStep = evenStep(k, KC, 1);
-        int mPad = (m + MR - 1) / MR * MR;
-        float[] tile = Scratch.floats(Scratch.GEMM_C, MR * NR);
-        if ((long) mPad * k <= RESIDENT_A_MAX) {
-            residentA(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, kcStep, tile);
-            return;
-        }
         int mcStep = evenStep(m, MC, MR);
         int ncStep = evenStep(n, NC, NR);
+        float[] tile = Scratch.floats(Scratch.GEMM_C, MR * NR);
         float[] ap = Scratch.floats(Scratch.GEMM_A, mcStep * kcStep);
         float[] bp = Scratch.floats(Scratch.GEMM_B, ncStep * kcStep);
         for (int jc = 0; jc < n; jc += ncStep) {
@@ -50,40 +44,15 @@ final class GemmBlocked {
                 GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
                 for (int ic = 0; ic < m; ic += mcStep) {
                     int mc = Math.min(mcStep, m - ic);
-                    GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
-                    macroKernel(mc, nc, kc, alpha, betaBlock, ap, 0, bp, tile, c, cOff + (long) ic * ldc + jc, ldc);
+                    GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    macroKernel(mc, nc, kc, alpha, betaBlock, ap, bp, tile, c, cOff + (long) ic * ldc + jc, ldc);
                 }
             }
         }
     }
 
-    /**
-     * When all of op(A) fits in L2 (few rows, as in convolutions lowered to GEMM: M = output channels),
-     * it is packed once, and B is packed in small blocks that stay in L2 next to it; repacking a large
-     * B block through L3 cost more than the kernel itself on the 64 x 576 x 4096 shape.
-     */
-    private static void residentA(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                  MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
-                                  float beta, MemorySegment c, long cOff, int ldc, int kcStep, float[] tile) {
-        int mPad = (m + MR - 1) / MR * MR;
-        float[] ap = Scratch.floats(Scratch.GEMM_A, mPad * k);
-        for (int pc = 0; pc < k; pc += kcStep) {
-            GemmPacking.packA(transA, a, aOff, lda, 0, m, pc, Math.min(kcStep, k - pc), ap, mPad * pc);
-        }
-        int ncStep = evenStep(n, Math.max(NR, RESIDENT_B_MAX / kcStep / NR * NR), NR);
-        float[] bp = Scratch.floats(Scratch.GEMM_B, ncStep * kcStep);
-        for (int jc = 0; jc < n; jc += ncStep) {
-            int nc = Math.min(ncStep, n - jc);
-            for (int pc = 0; pc < k; pc += kcStep) {
-                int kc = Math.min(kcStep, k - pc);
-                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
-                macroKernel(m, nc, kc, alpha, pc == 0 ? beta : 1f, ap, mPad * pc, bp, tile, c, cOff + jc, ldc);
-            }
-        }
-    }
-
     /** All tiles of one packed A block times one packed B block. */
-    private static void macroKernel(int mc, int nc, int kc, float alpha, float beta, float[] ap, int a0, float[] bp,
+    private static void macroKernel(int mc, int nc, int kc, float alpha, float beta, float[] ap, float[] bp,
                                     float[] tile, MemorySegment c, long cIdx, int ldc) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
@@ -91,7 +60,7 @@ final class GemmBlocked {
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 long at = cIdx + (long) ir * ldc + jr;
-                GemmMicroKernel.multiply(kc, ap, a0 + ir * kc, bp, bi, tile);
+                GemmMicroKernel.multiply(kc, ap, ir * kc, bp, bi, tile);
                 if (mr == MR && nr == NR) {
                     GemmMicroKernel.writeFull(tile, alpha, beta, c, at, ldc);
                 } else {
