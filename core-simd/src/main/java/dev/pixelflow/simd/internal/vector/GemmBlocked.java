@@ -32,7 +32,8 @@ final class GemmBlocked {
         int kcStep = evenStep(k, KC, 1);
         int mcStep = evenStep(m, MC, MR);
         int ncStep = evenStep(n, NC, NR);
-        float[] tile = Scratch.floats(Scratch.GEMM_C, MR * NR);
+        // The C tile and the transpose scratch of packB share one array.
+        float[] tile = Scratch.floats(Scratch.GEMM_C, MR * NR + GemmPacking.TRANSPOSE_SCRATCH);
         float[] ap = Scratch.floats(Scratch.GEMM_A, mcStep * kcStep);
         float[] bp = Scratch.floats(Scratch.GEMM_B, ncStep * kcStep);
         for (int jc = 0; jc < n; jc += ncStep) {
@@ -41,7 +42,7 @@ final class GemmBlocked {
                 int kc = Math.min(kcStep, k - pc);
                 // Later depth blocks add to what the first one wrote.
                 float betaBlock = pc == 0 ? beta : 1f;
-                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, tile, MR * NR);
                 for (int ic = 0; ic < m; ic += mcStep) {
                     int mc = Math.min(mcStep, m - ic);
                     GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
