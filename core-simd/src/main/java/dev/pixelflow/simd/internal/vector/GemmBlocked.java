@@ -29,7 +29,8 @@ final class GemmBlocked {
     static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
                     MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
                     float beta, MemorySegment c, long cOff, int ldc) {
-        int kcStep = evenStep(k, KC, 1);
+        // Whole vectors of k per block keep the transposing copies off their scalar tails.
+        int kcStep = evenStep(k, KC, GemmMicroKernel.L);
         int mcStep = evenStep(m, MC, MR);
         int ncStep = evenStep(n, NC, NR);
         // The C tile and the transpose scratch of packB share one array.
