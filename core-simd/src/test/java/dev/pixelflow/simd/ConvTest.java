@@ -1,6 +1,7 @@
 package dev.pixelflow.simd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -84,7 +86,10 @@ class ConvTest {
                 Arguments.of(2, 2, 6, 7, 4, 3, 3, spec(2, 2, 2, 2, 2, 2, 1, 1, 1)),
                 Arguments.of(1, 13, 5, 9, 33, 1, 1, spec(1, 0, 1, 1)),
                 Arguments.of(5, 8, 4, 6, 8, 3, 3, spec(2, 1, 2, 1, 1, 1, 8, 1, 0)),
-                Arguments.of(1, 5, 3, 17, 7, 5, 2, spec(1, 3, 2, 0, 1, 2, 1, 0, 1)));
+                Arguments.of(1, 5, 3, 17, 7, 5, 2, spec(1, 3, 2, 0, 1, 2, 1, 0, 1)),
+                // Output padding at or above the stride but below the dilation.
+                Arguments.of(2, 3, 5, 6, 4, 3, 3, spec(1, 1, 2, 2, 3, 3, 1, 2, 2)),
+                Arguments.of(1, 4, 4, 5, 6, 3, 2, spec(2, 1, 1, 0, 3, 2, 2, 2, 1)));
     }
 
     @ParameterizedTest(name = "[{index}] n{0} {1}->{4} {2}x{3} k{5}x{6} {7}")
@@ -164,6 +169,100 @@ class ConvTest {
             }
             assertTrue(dx.get(0, 0, 1, 1) == 0f && dx.get(0, 1, 10, 11) == 0f);
         }
+    }
+
+    // ------------------------------------------------------------------ bad input
+
+    @Test
+    void wrongChannelCountsNameTheShapes() {
+        try (Tensor x = Tensor.zeros(1, 3, 8, 8); Tensor w = Tensor.zeros(4, 2, 3, 3);
+             Tensor y = Tensor.zeros(1, 4, 6, 6)) {
+            String m = rejected(() -> vector2.conv2d(x, w, null, Conv2dSpec.DEFAULT, y));
+            assertTrue(m.contains("[4, 2, 3, 3]") && m.contains("[1, 3, 8, 8]"), m);
+            m = rejected(() -> vector2.conv2dBackwardData(y, w, Conv2dSpec.DEFAULT, x));
+            assertTrue(m.contains("[4, 2, 3, 3]") && m.contains("[1, 3, 8, 8]"), m);
+            m = rejected(() -> vector2.conv2dBackwardWeight(x, y, Conv2dSpec.DEFAULT, w));
+            assertTrue(m.contains("[4, 2, 3, 3]") && m.contains("[1, 3, 8, 8]"), m);
+        }
+    }
+
+    @Test
+    void groupsMustDivideBothChannelCounts() {
+        try (Tensor x = Tensor.zeros(1, 4, 8, 8); Tensor w = Tensor.zeros(6, 2, 3, 3);
+             Tensor y = Tensor.zeros(1, 6, 6, 6)) {
+            String m = rejected(() -> vector2.conv2d(x, w, null, Conv2dSpec.DEFAULT.withGroups(3), y));
+            assertTrue(m.contains("3 groups") && m.contains("4"), m);
+        }
+        try (Tensor x = Tensor.zeros(1, 4, 5, 5); Tensor w = Tensor.zeros(4, 3, 3, 3);
+             Tensor y = Tensor.zeros(1, 9, 7, 7)) {
+            String m = rejected(() -> vector2.convTranspose2d(x, w, null, Conv2dSpec.DEFAULT.withGroups(3), y));
+            assertTrue(m.contains("3 groups") && m.contains("4"), m);
+        }
+    }
+
+    @Test
+    void kernelLargerThanThePaddedInputIsRejected() {
+        try (Tensor x = Tensor.zeros(1, 1, 2, 2); Tensor w = Tensor.zeros(1, 1, 5, 5);
+             Tensor y = Tensor.zeros(1, 1, 1, 1)) {
+            String m = rejected(() -> vector2.conv2d(x, w, null, Conv2dSpec.of(1, 1), y));
+            assertTrue(m.contains("[1, 1, 2, 2]") && m.contains("5x5"), m);
+            assertTrue(rejected(() -> Ops.conv2dOutputShape(new int[] {1, 1, 2, 2}, new int[] {1, 1, 5, 5},
+                    Conv2dSpec.of(1, 1))).contains("[1, 1, 2, 2]"));
+        }
+    }
+
+    @Test
+    void wrongOutputAndGradientShapesAreRejected() {
+        try (Tensor x = Tensor.zeros(1, 3, 8, 8); Tensor w = Tensor.zeros(4, 3, 3, 3);
+             Tensor bad = Tensor.zeros(1, 4, 7, 7); Tensor b = Tensor.zeros(3); Tensor y = Tensor.zeros(1, 4, 6, 6);
+             Tensor dw = Tensor.zeros(4, 3, 3, 3); Tensor db = Tensor.zeros(5)) {
+            String m = rejected(() -> vector2.conv2d(x, w, null, Conv2dSpec.DEFAULT, bad));
+            assertTrue(m.contains("[1, 4, 6, 6]") && m.contains("[1, 4, 7, 7]"), m);
+            m = rejected(() -> vector2.conv2d(x, w, b, Conv2dSpec.DEFAULT, y));
+            assertTrue(m.contains("[4]") && m.contains("[3]"), m);
+            m = rejected(() -> vector2.conv2dBackwardData(bad, w, Conv2dSpec.DEFAULT, x));
+            assertTrue(m.contains("[1, 4, 6, 6]") && m.contains("[1, 4, 7, 7]"), m);
+            m = rejected(() -> vector2.conv2dBackwardWeight(x, bad, Conv2dSpec.DEFAULT, dw));
+            assertTrue(m.contains("[1, 4, 6, 6]") && m.contains("[1, 4, 7, 7]"), m);
+            m = rejected(() -> vector2.conv2dBackwardBias(y, db));
+            assertTrue(m.contains("[4]") && m.contains("[5]"), m);
+        }
+    }
+
+    @Test
+    void transposedShapeErrorsAreRejected() {
+        try (Tensor x = Tensor.zeros(1, 4, 5, 5); Tensor w = Tensor.zeros(3, 2, 3, 3);
+             Tensor y = Tensor.zeros(1, 2, 7, 7); Tensor w4 = Tensor.zeros(4, 2, 3, 3)) {
+            String m = rejected(() -> vector2.convTranspose2d(x, w, null, Conv2dSpec.DEFAULT, y));
+            assertTrue(m.contains("[3, 2, 3, 3]") && m.contains("[1, 4, 5, 5]"), m);
+            // Output padding must be smaller than the stride or the dilation (PyTorch's rule).
+            m = rejected(() -> Conv2dSpec.of(2, 1).withDilation(3).withOutputPadding(3));
+            assertTrue(m.contains("output padding"), m);
+            m = rejected(() -> vector2.convTranspose2d(x, w4, null, Conv2dSpec.DEFAULT, x));
+            assertTrue(m.contains("[1, 2, 7, 7]") && m.contains("[1, 4, 5, 5]"), m);
+        }
+    }
+
+    @Test
+    void closedTensorsAreRejectedWithTheirShape() {
+        Tensor x = Tensor.zeros(1, 3, 8, 8);
+        try (Tensor w = Tensor.zeros(4, 3, 3, 3); Tensor y = Tensor.zeros(1, 4, 6, 6);
+             Tensor dw = Tensor.zeros(4, 3, 3, 3)) {
+            x.close();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> vector2.conv2d(x, w, null, Conv2dSpec.DEFAULT, y));
+            assertTrue(e.getMessage().contains("[1, 3, 8, 8]"), e.getMessage());
+            e = assertThrows(IllegalStateException.class,
+                    () -> vector2.conv2dBackwardWeight(x, y, Conv2dSpec.DEFAULT, dw));
+            assertTrue(e.getMessage().contains("[1, 3, 8, 8]"), e.getMessage());
+            e = assertThrows(IllegalStateException.class,
+                    () -> vector2.conv2dBackwardData(y, w, Conv2dSpec.DEFAULT, x));
+            assertTrue(e.getMessage().contains("[1, 3, 8, 8]"), e.getMessage());
+        }
+    }
+
+    private static String rejected(Executable call) {
+        return assertThrows(IllegalArgumentException.class, call).getMessage();
     }
 
     // ------------------------------------------------------------------ helpers
