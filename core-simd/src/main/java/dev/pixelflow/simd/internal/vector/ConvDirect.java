@@ -15,6 +15,8 @@ final class ConvDirect {
     private static final int L = Simd.LANES;
     private static final int R = ConvTile.ROWS;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /** Input bytes a run of tiles may touch (half of L1). */
+    private static final int RUN_BYTES = 16 * 1024;
 
     private ConvDirect() {
     }
@@ -37,27 +39,32 @@ final class ConvDirect {
         int spr = Math.ceilDiv(gridW, L);
         int segs = gridH * spr;
         int blocks = Math.ceilDiv(channels, R);
-        for (int p = pFrom; p < pTo; p++) {
-            int s0 = 2 * p;
-            int i0 = s0 / spr;
-            int j0 = (s0 - i0 * spr) * L;
-            int n0 = Math.min(L, gridW - j0);
-            int i1 = i0;
-            int j1 = j0;
-            int n1 = 0;
-            if (s0 + 1 < segs) {
-                i1 = (s0 + 1) / spr;
-                j1 = (s0 + 1 - i1 * spr) * L;
-                n1 = Math.min(L, gridW - j1);
-            }
-            int b0 = srcOff + i0 * srcRow + j0;
-            int b1 = srcOff + i1 * srcRow + j1;
-            long y0 = yOff + i0 * dstRow + j0;
-            long y1 = yOff + i1 * dstRow + j1;
+        // Tiles are taken in runs whose inputs (about 2*LANES*4 bytes per tap) fit in L1 and are reused by every
+        // channel block; with few taps a run is long and each block then writes long contiguous output rows.
+        int run = Math.max(1, RUN_BYTES / (2 * L * Float.BYTES * Math.max(1, k)));
+        for (int q = pFrom; q < pTo; q += run) {
+            int qEnd = Math.min(pTo, q + run);
             for (int blk = 0; blk < blocks; blk++) {
                 long ch = (long) blk * R * plane;
-                ConvTile.toSegment(src, b0, b1, tab, tOff, k, wp, wOff + blk * R * k, wp, biasOff + R * blk, y,
-                        y0 + ch, y1 + ch, plane, Math.min(R, channels - R * blk), n0, n1, tile);
+                int rows = Math.min(R, channels - R * blk);
+                int wBlk = wOff + blk * R * k;
+                for (int p = q; p < qEnd; p++) {
+                    int s0 = 2 * p;
+                    int i0 = s0 / spr;
+                    int j0 = (s0 - i0 * spr) * L;
+                    int n0 = Math.min(L, gridW - j0);
+                    int i1 = i0;
+                    int j1 = j0;
+                    int n1 = 0;
+                    if (s0 + 1 < segs) {
+                        i1 = (s0 + 1) / spr;
+                        j1 = (s0 + 1 - i1 * spr) * L;
+                        n1 = Math.min(L, gridW - j1);
+                    }
+                    ConvTile.toSegment(src, srcOff + i0 * srcRow + j0, srcOff + i1 * srcRow + j1, tab, tOff, k, wp,
+                            wBlk, wp, biasOff + R * blk, y, yOff + i0 * dstRow + j0 + ch,
+                            yOff + i1 * dstRow + j1 + ch, plane, rows, n0, n1, tile);
+                }
             }
         }
     }
