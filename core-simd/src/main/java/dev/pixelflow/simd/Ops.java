@@ -474,19 +474,18 @@ public final class Ops implements AutoCloseable {
         if (w[2] < 1 || w[3] < 1 || w[1] < 1) {
             throw new IllegalArgumentException(op + ": empty kernel in weight " + Arrays.toString(w));
         }
-        if (spec.outputPadH() >= spec.strideH() || spec.outputPadW() >= spec.strideW()) {
-            throw new IllegalArgumentException(op + ": output padding " + spec.outputPadH() + "x" + spec.outputPadW()
-                    + " must be smaller than the stride " + spec.strideH() + "x" + spec.strideW());
-        }
         int oh = spec.transposedOutputHeight(x[2], w[2]);
         int ow = spec.transposedOutputWidth(x[3], w[3]);
         if (oh < 1 || ow < 1) {
             throw new IllegalArgumentException(op + ": input " + Arrays.toString(x) + " with weight "
                     + Arrays.toString(w) + " and " + spec + " gives an empty output " + oh + "x" + ow);
         }
+        // Output padding below the stride picks one of the sizes a strided convolution maps onto x's size. Up to
+        // the dilation (PyTorch allows either) it can also add rows that a convolution of that size would map
+        // one step further; the kernels then simply compute x's oh x ow outputs of it.
         ConvGeometry g = new ConvGeometry(x[0], w[1] * groups, oh, ow, x[1], w[2], w[3], spec.strideH(),
                 spec.strideW(), spec.padH(), spec.padW(), spec.dilationH(), spec.dilationW(), groups, x[2], x[3]);
-        assert spec.outputHeight(oh, w[2]) == x[2] && spec.outputWidth(ow, w[3]) == x[3] : g;
+        assert spec.outputHeight(oh, w[2]) >= x[2] && spec.outputWidth(ow, w[3]) >= x[3] : g;
         return g;
     }
 

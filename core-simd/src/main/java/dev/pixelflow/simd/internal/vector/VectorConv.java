@@ -3,26 +3,70 @@ package dev.pixelflow.simd.internal.vector;
 import dev.pixelflow.simd.internal.ComputePool;
 import dev.pixelflow.simd.internal.ConvGeometry;
 import java.lang.foreign.MemorySegment;
-import dev.pixelflow.simd.internal.scalar.ScalarConv;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
-/** Vector API conv kernels (until a vector version exists, an op runs its scalar twin). */
+/**
+ * Vector API convolution kernels. All three passes are direct convolutions over a padded heap copy of one
+ * image ({@link ConvForward}, {@link ConvBackwardData}, {@link ConvBackwardWeight}); images are split over the
+ * pool when there are at least as many as threads, else the tiles of each image are.
+ */
 final class VectorConv {
+    private static final VectorSpecies<Float> S = Simd.SPECIES;
+    private static final int L = Simd.LANES;
+    private static final ByteOrder O = Simd.ORDER;
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
     private VectorConv() {
     }
 
-    static void forward(ComputePool pool, ConvGeometry g, MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y) {
-        ScalarConv.forward(pool, g, x, w, bias, y);
+    static void forward(ComputePool pool, ConvGeometry g, MemorySegment x, MemorySegment w, MemorySegment bias,
+                        MemorySegment y) {
+        ConvForward.run(pool, g, x, w, bias, y);
     }
 
     static void backwardData(ComputePool pool, ConvGeometry g, MemorySegment dy, MemorySegment w, MemorySegment dx) {
-        ScalarConv.backwardData(pool, g, dy, w, dx);
+        ConvBackwardData.run(pool, g, dy, w, dx);
     }
 
-    static void backwardWeight(ComputePool pool, ConvGeometry g, MemorySegment x, MemorySegment dy, MemorySegment dw) {
-        ScalarConv.backwardWeight(pool, g, x, dy, dw);
+    static void backwardWeight(ComputePool pool, ConvGeometry g, MemorySegment x, MemorySegment dy,
+                               MemorySegment dw) {
+        ConvBackwardWeight.run(pool, g, x, dy, dw);
     }
 
+    /** Channel sums of dy; each channel is summed by one thread, images in order. */
     static void backwardBias(ComputePool pool, ConvGeometry g, MemorySegment dy, MemorySegment db) {
-        ScalarConv.backwardBias(pool, g, dy, db);
+        long plane = (long) g.oh() * g.ow();
+        int cout = g.cout();
+        pool.parallelFor(cout, (from, to) -> {
+            for (int co = from; co < to; co++) {
+                FloatVector a0 = FloatVector.zero(S);
+                FloatVector a1 = a0;
+                FloatVector a2 = a0;
+                FloatVector a3 = a0;
+                float tail = 0f;
+                for (int b = 0; b < g.n(); b++) {
+                    long base = ((long) b * cout + co) * plane;
+                    long i = 0;
+                    for (; i <= plane - 4L * L; i += 4L * L) {
+                        long at = (base + i) * Float.BYTES;
+                        a0 = a0.add(FloatVector.fromMemorySegment(S, dy, at, O));
+                        a1 = a1.add(FloatVector.fromMemorySegment(S, dy, at + (long) L * Float.BYTES, O));
+                        a2 = a2.add(FloatVector.fromMemorySegment(S, dy, at + 2L * L * Float.BYTES, O));
+                        a3 = a3.add(FloatVector.fromMemorySegment(S, dy, at + 3L * L * Float.BYTES, O));
+                    }
+                    for (; i <= plane - L; i += L) {
+                        a0 = a0.add(FloatVector.fromMemorySegment(S, dy, (base + i) * Float.BYTES, O));
+                    }
+                    for (; i < plane; i++) {
+                        tail += dy.getAtIndex(F, base + i);
+                    }
+                }
+                db.setAtIndex(F, co, a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD) + tail);
+            }
+        });
     }
 }

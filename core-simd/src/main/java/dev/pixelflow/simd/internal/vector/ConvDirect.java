@@ -1,0 +1,113 @@
+package dev.pixelflow.simd.internal.vector;
+
+import dev.pixelflow.simd.internal.Scratch;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Walks an output grid of {@code gridH x gridW} pixels in {@link ConvTile} tiles. The grid is cut into segments
+ * of {@code LANES} pixels along each row (the last one of a row may be short) and consecutive segments are
+ * paired, so a tile never wastes more than the short segment at a row end. Output pixel {@code (i, j)} reads
+ * the packed input at {@code srcOff + i*srcRow + j + tab[..]}; channel {@code c} of it is written to
+ * {@code yOff + c*plane + i*dstRow + j*dstPix}.
+ */
+final class ConvDirect {
+    private static final int L = Simd.LANES;
+    private static final int R = ConvTile.ROWS;
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /** Input bytes a run of tiles may touch (half of L1). */
+    private static final int RUN_BYTES = 16 * 1024;
+
+    private ConvDirect() {
+    }
+
+    /** Number of tiles (segment pairs) of a grid: the unit of work that callers split over threads. */
+    static int pairs(int gridH, int gridW) {
+        long segs = (long) gridH * Math.ceilDiv(gridW, L);
+        return (int) ((segs + 1) / 2);
+    }
+
+    /**
+     * Tiles {@code [pFrom, pTo)} of the grid for all {@code channels} output channels, stored straight into y
+     * (contiguous output rows). Weights of channel block {@code blk} are at {@code wp[wOff + blk*4*k]}, its bias
+     * at {@code wp[biasOff + 4*blk]}.
+     */
+    static void tiles(float[] src, int srcOff, int srcRow, int gridH, int gridW, int[] tab, int tOff, int k,
+                      float[] wp, int wOff, int biasOff, int channels, MemorySegment y, long yOff, long dstRow,
+                      long plane, int pFrom, int pTo) {
+        float[] tile = Scratch.floats(Scratch.EXTRA, 2 * R * L);
+        int spr = Math.ceilDiv(gridW, L);
+        int segs = gridH * spr;
+        int blocks = Math.ceilDiv(channels, R);
+        // Tiles are taken in runs whose inputs (about 2*LANES*4 bytes per tap) fit in L1 and are reused by every
+        // channel block; with few taps a run is long and each block then writes long contiguous output rows.
+        int run = Math.max(1, RUN_BYTES / (2 * L * Float.BYTES * Math.max(1, k)));
+        for (int q = pFrom; q < pTo; q += run) {
+            int qEnd = Math.min(pTo, q + run);
+            for (int blk = 0; blk < blocks; blk++) {
+                long ch = (long) blk * R * plane;
+                int rows = Math.min(R, channels - R * blk);
+                int wBlk = wOff + blk * R * k;
+                for (int p = q; p < qEnd; p++) {
+                    int s0 = 2 * p;
+                    int i0 = s0 / spr;
+                    int j0 = (s0 - i0 * spr) * L;
+                    int n0 = Math.min(L, gridW - j0);
+                    int i1 = i0;
+                    int j1 = j0;
+                    int n1 = 0;
+                    if (s0 + 1 < segs) {
+                        i1 = (s0 + 1) / spr;
+                        j1 = (s0 + 1 - i1 * spr) * L;
+                        n1 = Math.min(L, gridW - j1);
+                    }
+                    ConvTile.toSegment(src, srcOff + i0 * srcRow + j0, srcOff + i1 * srcRow + j1, tab, tOff, k, wp,
+                            wBlk, wp, biasOff + R * blk, y, yOff + i0 * dstRow + j0 + ch,
+                            yOff + i1 * dstRow + j1 + ch, plane, rows, n0, n1, tile);
+                }
+            }
+        }
+    }
+
+    /** As {@link #tiles} without bias, for outputs whose pixels are {@code dstPix > 1} floats apart. */
+    static void scatterTiles(float[] src, int srcOff, int srcRow, int gridH, int gridW, int[] tab, int tOff, int k,
+                             float[] wp, int wOff, int channels, MemorySegment y, long yOff, long dstRow,
+                             int dstPix, long plane, int pFrom, int pTo) {
+        float[] tile = Scratch.floats(Scratch.EXTRA, 2 * R * L);
+        int spr = Math.ceilDiv(gridW, L);
+        int segs = gridH * spr;
+        int blocks = Math.ceilDiv(channels, R);
+        for (int p = pFrom; p < pTo; p++) {
+            int s0 = 2 * p;
+            int i0 = s0 / spr;
+            int j0 = (s0 - i0 * spr) * L;
+            int n0 = Math.min(L, gridW - j0);
+            int i1 = i0;
+            int j1 = j0;
+            int n1 = 0;
+            if (s0 + 1 < segs) {
+                i1 = (s0 + 1) / spr;
+                j1 = (s0 + 1 - i1 * spr) * L;
+                n1 = Math.min(L, gridW - j1);
+            }
+            int b0 = srcOff + i0 * srcRow + j0;
+            int b1 = srcOff + i1 * srcRow + j1;
+            long y0 = yOff + i0 * dstRow + (long) j0 * dstPix;
+            long y1 = yOff + i1 * dstRow + (long) j1 * dstPix;
+            for (int blk = 0; blk < blocks; blk++) {
+                ConvTile.toArray(src, b0, b1, tab, tOff, k, wp, wOff + blk * R * k, tile);
+                int rows = Math.min(R, channels - R * blk);
+                for (int r = 0; r < rows; r++) {
+                    long ch = (long) (blk * R + r) * plane;
+                    int t = r * 2 * L;
+                    for (int l = 0; l < n0; l++) {
+                        y.setAtIndex(F, y0 + ch + (long) l * dstPix, tile[t + l]);
+                    }
+                    for (int l = 0; l < n1; l++) {
+                        y.setAtIndex(F, y1 + ch + (long) l * dstPix, tile[t + L + l]);
+                    }
+                }
+            }
+        }
+    }
+}
