@@ -1,7 +1,6 @@
 package dev.pixelflow.simd.internal;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -11,10 +10,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * threads is exactly what was configured.
  *
  * <p>{@link #parallelFor} hands the caller's loop to the workers and lets the caller take a share itself,
- * so a pool of {@code t} threads runs {@code t - 1} workers. A job publishes itself through one
- * {@link AtomicLong} holding (generation, next chunk), so a worker that wakes late can never run a chunk of
- * a later job with an earlier job's body. Calls from several threads are serialized; a call from inside a
- * running body (nested parallelism) runs inline on the calling thread. Publishing a job allocates nothing.
+ * so a pool of {@code t} threads runs {@code t - 1} workers. Each call publishes a new, immutable
+ * {@link Job} that carries its own chunk counter: a worker that wakes late can only claim chunks of the job
+ * it actually read, never a chunk of a later job with an earlier job's bounds. (Reusing one set of mutable
+ * job fields allowed exactly that race.) A call costs one small job object besides the caller's lambda.
+ * Calls from several threads are serialized; a call from inside a running body (nested parallelism) runs
+ * inline on the calling thread.
  */
 public final class ComputePool implements AutoCloseable {
 
@@ -29,18 +30,9 @@ public final class ComputePool implements AutoCloseable {
     private final int threads;
     private final Worker[] workers;
     private final ReentrantLock callers = new ReentrantLock();
-
-    // The current job: written by the caller before the ticket is published, read by workers after.
-    private RangeTask task;
-    private int total;
-    private int chunkSize;
-    private int chunks;
-    private final AtomicLong ticket = new AtomicLong(); // generation << 32 | next chunk index
-    private final AtomicInteger remaining = new AtomicInteger();
-    private volatile Throwable failure;
+    private volatile Job current;
     private volatile Thread caller;
     private volatile boolean closed;
-    private int generation;
 
     public ComputePool(int threads) {
         if (threads < 1) {
@@ -83,76 +75,35 @@ public final class ComputePool implements AutoCloseable {
         }
         callers.lock();
         try {
-            int size = (n + wanted - 1) / wanted;
-            this.task = task;
-            this.total = n;
-            this.chunkSize = size;
-            this.chunks = (n + size - 1) / size;
-            this.failure = null;
-            this.caller = me;
-            remaining.set(chunks);
-            long gen = ++generation & 0x7fff_ffffL;
-            ticket.set(gen << 32);
+            caller = me;
+            Job job = new Job(task, n, (n + wanted - 1) / wanted, me);
+            current = job;
             for (Worker w : workers) {
                 LockSupport.unpark(w);
             }
-            work();
+            job.work();
             int spins = 0;
-            while (remaining.get() != 0) {
+            while (job.remaining.get() != 0) {
                 if (++spins < SPINS) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.parkNanos(this, 20_000);
                 }
             }
-            this.task = null;
-            this.caller = null;
-            Throwable f = failure;
+            current = null;
+            Throwable f = job.failure;
+            if (f instanceof RuntimeException re) {
+                throw re;
+            }
+            if (f instanceof Error e) {
+                throw e;
+            }
             if (f != null) {
-                failure = null;
-                if (f instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (f instanceof Error e) {
-                    throw e;
-                }
                 throw new IllegalStateException("compute task failed", f);
             }
         } finally {
+            caller = null;
             callers.unlock();
-        }
-    }
-
-    /** Claims and runs chunks of the current job until none is left. */
-    private void work() {
-        while (true) {
-            long t = ticket.get();
-            int idx = (int) t;
-            RangeTask body = task;
-            int n = total;
-            int size = chunkSize;
-            int count = chunks;
-            if (idx >= count || body == null) {
-                return;
-            }
-            if (!ticket.compareAndSet(t, t + 1)) {
-                continue;
-            }
-            int from = idx * size;
-            int to = Math.min(n, from + size);
-            try {
-                body.run(from, to);
-            } catch (Throwable e) {
-                if (failure == null) {
-                    failure = e;
-                }
-            }
-            if (remaining.decrementAndGet() == 0) {
-                Thread c = caller;
-                if (c != null) {
-                    LockSupport.unpark(c);
-                }
-            }
         }
     }
 
@@ -173,6 +124,46 @@ public final class ComputePool implements AutoCloseable {
         return "ComputePool[threads=" + threads + "]";
     }
 
+    /** One parallel loop: its bounds, its own chunk counter and completion count. */
+    private static final class Job {
+        final RangeTask task;
+        final int total;
+        final int chunkSize;
+        final int chunks;
+        final Thread caller;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger remaining;
+        volatile Throwable failure;
+
+        Job(RangeTask task, int total, int chunkSize, Thread caller) {
+            this.task = task;
+            this.total = total;
+            this.chunkSize = chunkSize;
+            this.chunks = (total + chunkSize - 1) / chunkSize;
+            this.caller = caller;
+            this.remaining = new AtomicInteger(chunks);
+        }
+
+        /** Claims and runs chunks of this job until none is left. */
+        void work() {
+            int idx;
+            while ((idx = next.getAndIncrement()) < chunks) {
+                int from = idx * chunkSize;
+                int to = Math.min(total, from + chunkSize);
+                try {
+                    task.run(from, to);
+                } catch (Throwable e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                }
+                if (remaining.decrementAndGet() == 0) {
+                    LockSupport.unpark(caller);
+                }
+            }
+        }
+    }
+
     private final class Worker extends Thread {
         Worker(int index) {
             super("pixelflow-compute-" + index);
@@ -185,17 +176,18 @@ public final class ComputePool implements AutoCloseable {
 
         @Override
         public void run() {
-            long seen = 0;
+            Job seen = null;
             int spins = 0;
             while (!closed) {
-                long gen = ticket.get() >>> 32;
-                if (gen != seen) {
-                    seen = gen;
+                Job job = current;
+                if (job != null && job != seen) {
+                    seen = job;
                     spins = 0;
-                    work();
+                    job.work();
                 } else if (++spins < SPINS) {
                     Thread.onSpinWait();
                 } else {
+                    seen = null; // do not keep a finished job's lambda reachable while parked
                     LockSupport.park(this);
                 }
             }

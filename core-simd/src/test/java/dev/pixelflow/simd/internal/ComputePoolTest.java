@@ -10,7 +10,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+/** A scheduling bug shows as a hang as often as a wrong count: every test has a deadline. */
+@Timeout(60)
 class ComputePoolTest {
 
     @Test
@@ -26,6 +29,33 @@ class ComputePoolTest {
                 });
                 for (int i = 0; i < n; i++) {
                     assertEquals(1, hits.get(i), "job " + job + " index " + i);
+                }
+            }
+        }
+    }
+
+    /**
+     * Regression: a worker finishing the last chunk of a job with few chunks must not claim a chunk of the
+     * next job (with more chunks) before that job is published.
+     */
+    @Test
+    void aLateWorkerNeverRunsAChunkOfTheNextJob() {
+        try (ComputePool pool = new ComputePool(2)) {
+            AtomicIntegerArray hits = new AtomicIntegerArray(64);
+            for (int job = 0; job < 20_000; job++) {
+                int chunks = job % 2 == 0 ? 2 : 64;
+                for (int i = 0; i < 64; i++) {
+                    hits.set(i, 0);
+                }
+                pool.parallelFor(64, chunks, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        hits.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < 64; i++) {
+                    if (hits.get(i) != 1) {
+                        throw new AssertionError("job " + job + " index " + i + " ran " + hits.get(i) + " times");
+                    }
                 }
             }
         }
