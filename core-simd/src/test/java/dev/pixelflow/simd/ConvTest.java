@@ -163,6 +163,15 @@ class ConvTest {
             }
             vector1.conv2dBackwardWeight(x, dy, spec, c);
             assertArrayEquals(first, c.toArray());
+            try (Tensor y1 = Tensor.zeros(5, 8, 19, 21); Tensor y2 = Tensor.zeros(5, 8, 19, 21);
+                 Tensor dx1 = Tensor.zeros(5, 3, 19, 21); Tensor dx2 = Tensor.zeros(5, 3, 19, 21)) {
+                vector1.conv2d(x, w, null, spec, y1);
+                vector2.conv2d(x, w, null, spec, y2);
+                assertArrayEquals(y1.toArray(), y2.toArray());
+                vector1.conv2dBackwardData(dy, w, spec, dx1);
+                vector2.conv2dBackwardData(dy, w, spec, dx2);
+                assertArrayEquals(dx1.toArray(), dx2.toArray());
+            }
         }
     }
 

@@ -8,17 +8,16 @@ import java.lang.foreign.ValueLayout;
  * Walks an output grid of {@code gridH x gridW} pixels in {@link ConvTile} tiles. The grid is cut into segments
  * of {@code LANES} pixels along each row (the last one of a row may be short) and consecutive segments are
  * paired, so a tile never wastes more than the short segment at a row end; 1 to 3 channels left over after
- * the blocks of 4 are computed by {@link ConvRowTile} over runs of a row when that wastes fewer lanes.
- * Output pixel {@code (i, j)} reads
- * the packed input at {@code srcOff + i*srcRow + j + tab[..]}; channel {@code c} of it is written to
- * {@code yOff + c*plane + i*dstRow + j*dstPix}.
+ * the blocks of 4 are computed by {@link ConvRowTile} over runs of a row when that wastes fewer lanes. Output
+ * pixel {@code (i, j)} reads the packed input at {@code srcOff + i*srcRow + j + tab[..]}; channel {@code c} of it
+ * is written to {@code yOff + c*plane + i*dstRow + j*dstPix}.
  */
 final class ConvDirect {
     private static final int L = Simd.LANES;
     private static final int R = ConvTile.ROWS;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    /** Input bytes a run of tiles may touch (half of L1). */
-    private static final int RUN_BYTES = 16 * 1024;
+    /** Input bytes a batch of tiles may touch (half of L1). */
+    private static final int BATCH_BYTES = 16 * 1024;
     /** Floats of the per-thread spill tile of partial tiles. */
     private static final int TILE = 16 * L;
 
@@ -50,11 +49,11 @@ final class ConvDirect {
             rowRuns(src, srcOff, srcRow, gridW, spr, tab, tOff, k, wp, wOff + blk * R * k, biasOff + R * blk, rest,
                     y, yOff + (long) blk * R * plane, dstRow, plane, 2 * pFrom, Math.min(segs, 2 * pTo), tile);
         }
-        // Tiles are taken in runs whose inputs (about 2*LANES*4 bytes per tap) fit in L1 and are reused by every
-        // channel block; with few taps a run is long and each block then writes long contiguous output rows.
-        int run = Math.max(1, RUN_BYTES / (2 * L * Float.BYTES * Math.max(1, k)));
-        for (int q = pFrom; q < pTo; q += run) {
-            int qEnd = Math.min(pTo, q + run);
+        // Tiles are taken in batches whose inputs (about 2*LANES*4 bytes per tap) fit in L1 and are reused by
+        // every channel block; with few taps a batch is long and each block then writes long output rows.
+        int batch = Math.max(1, BATCH_BYTES / (2 * L * Float.BYTES * Math.max(1, k)));
+        for (int q = pFrom; q < pTo; q += batch) {
+            int qEnd = Math.min(pTo, q + batch);
             for (int blk = 0; blk < blocks; blk++) {
                 long ch = (long) blk * R * plane;
                 int rows = Math.min(R, channels - R * blk);
