@@ -75,7 +75,7 @@ final class ConvBackwardData {
         Arrays.fill(wp, wLen, wLen + blocks * R, 0f);
         packPhases(g, w, padTop, padLeft, hd * wd, wd, tab, wp);
 
-        if (g.n() >= pool.threads()) {
+        if (ConvDirect.byImage(g.n(), pool.threads())) {
             pool.parallelFor(g.n(), (from, to) -> {
                 float[] src = Scratch.floats(Scratch.CONV_COLUMNS, (int) srcLen);
                 for (int b = from; b < to; b++) {

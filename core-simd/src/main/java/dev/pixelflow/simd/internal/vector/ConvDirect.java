@@ -24,6 +24,15 @@ final class ConvDirect {
     private ConvDirect() {
     }
 
+    /**
+     * Whether to split a batch over the threads by whole images (each packs its own), rather than the tiles of
+     * one image after another: when the images divide evenly, or are many enough that an uneven split matters
+     * little.
+     */
+    static boolean byImage(int n, int threads) {
+        return n >= threads && (n % threads == 0 || n >= 4 * threads);
+    }
+
     /** Number of tiles (segment pairs) of a grid: the unit of work that callers split over threads. */
     static int pairs(int gridH, int gridW) {
         long segs = (long) gridH * Math.ceilDiv(gridW, L);

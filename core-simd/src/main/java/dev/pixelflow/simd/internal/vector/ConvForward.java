@@ -85,7 +85,7 @@ final class ConvForward {
         float[] wp = Scratch.floats(Scratch.CONV_WEIGHTS, wLen + groups * blocks * R);
         packWeights(g, w, bias, wp, wLen);
         int pairs = ConvDirect.pairs(g.oh(), g.ow());
-        if (g.n() >= pool.threads()) {
+        if (ConvDirect.byImage(g.n(), pool.threads())) {
             pool.parallelFor(g.n(), (from, to) -> {
                 float[] src = Scratch.floats(Scratch.CONV_COLUMNS, (int) srcLen);
                 for (int b = from; b < to; b++) {

@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API convolution kernels. All three passes are direct convolutions over a padded heap copy of one
  * image ({@link ConvForward}, {@link ConvBackwardData}, {@link ConvBackwardWeight}); images are split over the
- * pool when there are at least as many as threads, else the tiles of each image are.
+ * pool when they divide evenly between the threads (or are many), else the tiles of each image are.
  */
 final class VectorConv {
     private static final VectorSpecies<Float> S = Simd.SPECIES;
