@@ -15,6 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class ConvPack {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final VectorSpecies<Float> S = Simd.SPECIES;
+    private static final int L = Simd.LANES;
 
     /**
      * Zeroed floats after the last plane, for the vector lanes that run past the end of the last row: the
@@ -24,8 +26,6 @@ final class ConvPack {
     static int slack(int extra) {
         return ConvRowTile.ONE_VECTORS * Simd.LANES + extra;
     }
-    private static final VectorSpecies<Float> S = Simd.SPECIES;
-    private static final int L = Simd.LANES;
 
     private ConvPack() {
     }
