@@ -73,7 +73,15 @@ class ConvTest {
                 Arguments.of(1, 3, 8, 8, 6, 4, 4, spec(2, 1, 1, 1)),
                 Arguments.of(2, 9, 11, 12, 6, 2, 3, spec(3, 2, 2, 1, 2, 1, 3, 0, 0)),
                 Arguments.of(2, 32, 20, 24, 32, 3, 3, spec(1, 1, 1, 1)),
-                Arguments.of(3, 3, 31, 40, 32, 3, 3, spec(1, 1, 1, 1)));
+                Arguments.of(3, 3, 31, 40, 32, 3, 3, spec(1, 1, 1, 1)),
+                // 1 to 3 trailing channels on wide rows (the row tiles), as outputs and as input gradients.
+                Arguments.of(2, 4, 9, 70, 1, 3, 3, spec(1, 1, 1, 1)),
+                Arguments.of(1, 5, 6, 50, 3, 3, 3, spec(1, 1, 1, 1)),
+                Arguments.of(1, 3, 5, 130, 6, 3, 3, spec(1, 1, 1, 1)),
+                Arguments.of(2, 7, 4, 90, 5, 3, 3, spec(2, 1, 1, 1)),
+                Arguments.of(1, 2, 3, 100, 7, 3, 3, spec(1, 2, 2, 1)),
+                Arguments.of(2, 6, 5, 40, 6, 3, 3, spec(1, 1, 1, 6)),
+                Arguments.of(1, 1, 4, 67, 2, 1, 1, spec(1, 0, 1, 1)));
     }
 
     /** n, cin, h, w, cout (total), kh, kw, spec (with output padding). */
@@ -89,7 +97,9 @@ class ConvTest {
                 Arguments.of(1, 5, 3, 17, 7, 5, 2, spec(1, 3, 2, 0, 1, 2, 1, 0, 1)),
                 // Output padding at or above the stride but below the dilation.
                 Arguments.of(2, 3, 5, 6, 4, 3, 3, spec(1, 1, 2, 2, 3, 3, 1, 2, 2)),
-                Arguments.of(1, 4, 4, 5, 6, 3, 2, spec(2, 1, 1, 0, 3, 2, 2, 2, 1)));
+                Arguments.of(1, 4, 4, 5, 6, 3, 2, spec(2, 1, 1, 0, 3, 2, 2, 2, 1)),
+                Arguments.of(2, 8, 3, 40, 3, 3, 3, spec(1, 1, 1, 1)),
+                Arguments.of(1, 3, 4, 33, 1, 4, 4, spec(2, 1, 1, 1)));
     }
 
     @ParameterizedTest(name = "[{index}] n{0} {1}->{4} {2}x{3} k{5}x{6} {7}")
@@ -153,6 +163,15 @@ class ConvTest {
             }
             vector1.conv2dBackwardWeight(x, dy, spec, c);
             assertArrayEquals(first, c.toArray());
+            try (Tensor y1 = Tensor.zeros(5, 8, 19, 21); Tensor y2 = Tensor.zeros(5, 8, 19, 21);
+                 Tensor dx1 = Tensor.zeros(5, 3, 19, 21); Tensor dx2 = Tensor.zeros(5, 3, 19, 21)) {
+                vector1.conv2d(x, w, null, spec, y1);
+                vector2.conv2d(x, w, null, spec, y2);
+                assertArrayEquals(y1.toArray(), y2.toArray());
+                vector1.conv2dBackwardData(dy, w, spec, dx1);
+                vector2.conv2dBackwardData(dy, w, spec, dx2);
+                assertArrayEquals(dx1.toArray(), dx2.toArray());
+            }
         }
     }
 

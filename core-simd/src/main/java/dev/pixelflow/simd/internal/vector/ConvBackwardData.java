@@ -6,6 +6,7 @@ import dev.pixelflow.simd.internal.Scratch;
 import dev.pixelflow.simd.internal.scalar.ScalarConv;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * Input gradient as a direct convolution of dy, without a col2im scatter: input pixel {@code iy} receives
@@ -31,7 +32,7 @@ final class ConvBackwardData {
     private static int padAfter(int size, int outSize, int k, int s, int d, int p) {
         int pad = 0;
         for (int ky = 0; ky < k; ky++) {
-            int r = Math.floorMod(ky * d - p, s);
+            int r = phaseOf(ky, d, p, s);
             int e = Math.floorDiv(ky * d - p, s);
             int n = phaseSize(size, r, s);
             if (n > 0) {
@@ -66,66 +67,15 @@ final class ConvBackwardData {
         int phases = sH * sW;
         int kk = kh * kw;
 
-        // Per phase: [tab offset, tap count, weight offset] then the taps of all phases.
+        // Per phase: [tab offset, tap count, weight offset], then the taps of all phases; a zero bias after the
+        // weights.
         int[] tab = ConvScratch.ints(3 * phases + coutG * kk);
         int wLen = groups * blocks * R * coutG * kk;
         float[] wp = Scratch.floats(Scratch.CONV_WEIGHTS, wLen + blocks * R);
-        java.util.Arrays.fill(wp, wLen, wLen + blocks * R, 0f);
-        int at = 3 * phases;
-        int wAt = 0;
-        int planeD = hd * wd;
-        for (int ry = 0; ry < sH; ry++) {
-            for (int rx = 0; rx < sW; rx++) {
-                int ph = ry * sW + rx;
-                int first = at;
-                for (int co = 0; co < coutG; co++) {
-                    for (int ky = 0; ky < kh; ky++) {
-                        if (Math.floorMod(ky * dH - pH, sH) != ry) {
-                            continue;
-                        }
-                        int ey = Math.floorDiv(ky * dH - pH, sH);
-                        for (int kx = 0; kx < kw; kx++) {
-                            if (Math.floorMod(kx * dW - pW, sW) != rx) {
-                                continue;
-                            }
-                            int ex = Math.floorDiv(kx * dW - pW, sW);
-                            tab[at++] = co * planeD + (padTop - ey) * wd + (padLeft - ex);
-                        }
-                    }
-                }
-                int kp = at - first;
-                tab[3 * ph] = first;
-                tab[3 * ph + 1] = kp;
-                tab[3 * ph + 2] = wAt;
-                for (int grp = 0; grp < groups; grp++) {
-                    for (int blk = 0; blk < blocks; blk++) {
-                        int t = wAt + (grp * blocks + blk) * R * kp;
-                        for (int co = 0; co < coutG; co++) {
-                            for (int ky = 0; ky < kh; ky++) {
-                                if (Math.floorMod(ky * dH - pH, sH) != ry) {
-                                    continue;
-                                }
-                                for (int kx = 0; kx < kw; kx++) {
-                                    if (Math.floorMod(kx * dW - pW, sW) != rx) {
-                                        continue;
-                                    }
-                                    for (int r = 0; r < R; r++) {
-                                        int ci = blk * R + r;
-                                        wp[t++] = ci < cinG
-                                                ? w.getAtIndex(F, (((long) (grp * coutG + co) * cinG + ci) * kh + ky)
-                                                * kw + kx)
-                                                : 0f;
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                wAt += groups * blocks * R * kp;
-            }
-        }
+        Arrays.fill(wp, wLen, wLen + blocks * R, 0f);
+        packPhases(g, w, padTop, padLeft, hd * wd, wd, tab, wp);
 
-        if (g.n() >= pool.threads()) {
+        if (ConvDirect.byImage(g.n(), pool.threads())) {
             pool.parallelFor(g.n(), (from, to) -> {
                 float[] src = Scratch.floats(Scratch.CONV_COLUMNS, (int) srcLen);
                 for (int b = from; b < to; b++) {
@@ -148,6 +98,77 @@ final class ConvBackwardData {
                 }
             }
         }
+    }
+
+    /**
+     * For every phase {@code (ry, rx)}: the offsets of its taps {@code (co, ky, kx)} in the packed dy (relative to
+     * the phase pixel) and the weights {@code w[co][ci][ky][kx]} of those taps, 4 input channels interleaved per
+     * block as {@link ConvTile} reads them.
+     */
+    private static void packPhases(ConvGeometry g, MemorySegment w, int padTop, int padLeft, int planeD, int wd,
+                                   int[] tab, float[] wp) {
+        int sH = g.strideH();
+        int sW = g.strideW();
+        int kh = g.kh();
+        int kw = g.kw();
+        int coutG = g.coutG();
+        int cinG = g.cinG();
+        int blocks = Math.ceilDiv(cinG, R);
+        int at = 3 * sH * sW;
+        int wAt = 0;
+        for (int ry = 0; ry < sH; ry++) {
+            for (int rx = 0; rx < sW; rx++) {
+                int ph = ry * sW + rx;
+                int first = at;
+                for (int co = 0; co < coutG; co++) {
+                    for (int ky = 0; ky < kh; ky++) {
+                        if (phaseOf(ky, g.dilH(), g.padH(), sH) != ry) {
+                            continue;
+                        }
+                        int ey = Math.floorDiv(ky * g.dilH() - g.padH(), sH);
+                        for (int kx = 0; kx < kw; kx++) {
+                            if (phaseOf(kx, g.dilW(), g.padW(), sW) != rx) {
+                                continue;
+                            }
+                            int ex = Math.floorDiv(kx * g.dilW() - g.padW(), sW);
+                            tab[at++] = co * planeD + (padTop - ey) * wd + (padLeft - ex);
+                        }
+                    }
+                }
+                int kp = at - first;
+                tab[3 * ph] = first;
+                tab[3 * ph + 1] = kp;
+                tab[3 * ph + 2] = wAt;
+                for (int grp = 0; grp < g.groups(); grp++) {
+                    for (int blk = 0; blk < blocks; blk++) {
+                        int t = wAt + (grp * blocks + blk) * R * kp;
+                        for (int co = 0; co < coutG; co++) {
+                            for (int ky = 0; ky < kh; ky++) {
+                                if (phaseOf(ky, g.dilH(), g.padH(), sH) != ry) {
+                                    continue;
+                                }
+                                for (int kx = 0; kx < kw; kx++) {
+                                    if (phaseOf(kx, g.dilW(), g.padW(), sW) != rx) {
+                                        continue;
+                                    }
+                                    long w0 = (((long) (grp * coutG + co) * cinG) * kh + ky) * kw + kx;
+                                    for (int r = 0; r < R; r++) {
+                                        int ci = blk * R + r;
+                                        wp[t++] = ci < cinG ? w.getAtIndex(F, w0 + (long) ci * kh * kw) : 0f;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                wAt += g.groups() * blocks * R * kp;
+            }
+        }
+    }
+
+    /** The input phase that kernel tap {@code k} writes to: {@code (k*dil - pad) mod stride}. */
+    private static int phaseOf(int k, int dil, int pad, int stride) {
+        return Math.floorMod(k * dil - pad, stride);
     }
 
     private static void packImage(ConvGeometry g, MemorySegment dy, int b, int padTop, int padLeft, int hd, int wd,

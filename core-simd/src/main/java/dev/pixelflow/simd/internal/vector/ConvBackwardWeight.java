@@ -23,6 +23,7 @@ import java.util.Arrays;
 final class ConvBackwardWeight {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final int R = ConvTile.ROWS;
+    /** Grid positions per block (a multiple of LANES). */
     static final int BLOCK_PIXELS = 1024;
     /** Images are summed in at most this many chunks, whose partial gradients are then added in order. */
     static final int CHUNKS = 8;
@@ -32,7 +33,7 @@ final class ConvBackwardWeight {
 
     static void run(ComputePool pool, ConvGeometry g, MemorySegment x, MemorySegment dy, MemorySegment dw) {
         long srcLen = ConvForward.packedLength(g);
-        if (srcLen < 0) {
+        if (srcLen < 0 || srcLen + (long) g.cout() * dyPlane(g) + Simd.LANES > ConvForward.MAX_PACKED) {
             ScalarConv.backwardWeight(pool, g, x, dy, dw);
             return;
         }
@@ -40,10 +41,6 @@ final class ConvBackwardWeight {
         int blocks = Math.ceilDiv(g.coutG(), R);
         int items = g.groups() * blocks;
         int itemLen = R * k;
-        if (srcLen + (long) g.cout() * dyPlane(g) + Simd.LANES > ConvForward.MAX_PACKED) {
-            ScalarConv.backwardWeight(pool, g, x, dy, dw);
-            return;
-        }
         int[] tab = ConvScratch.ints(k);
         ConvForward.taps(g, tab);
         // Fixed image chunks (not one per thread) so the summation order, hence every bit of the result,

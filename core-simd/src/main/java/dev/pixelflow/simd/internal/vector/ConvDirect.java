@@ -7,18 +7,30 @@ import java.lang.foreign.ValueLayout;
 /**
  * Walks an output grid of {@code gridH x gridW} pixels in {@link ConvTile} tiles. The grid is cut into segments
  * of {@code LANES} pixels along each row (the last one of a row may be short) and consecutive segments are
- * paired, so a tile never wastes more than the short segment at a row end. Output pixel {@code (i, j)} reads
- * the packed input at {@code srcOff + i*srcRow + j + tab[..]}; channel {@code c} of it is written to
- * {@code yOff + c*plane + i*dstRow + j*dstPix}.
+ * paired, so a tile never wastes more than the short segment at a row end; 1 to 3 channels left over after
+ * the blocks of 4 are computed by {@link ConvRowTile} over runs of a row when that wastes fewer lanes. Output
+ * pixel {@code (i, j)} reads the packed input at {@code srcOff + i*srcRow + j + tab[..]}; channel {@code c} of it
+ * is written to {@code yOff + c*plane + i*dstRow + j*dstPix}.
  */
 final class ConvDirect {
     private static final int L = Simd.LANES;
     private static final int R = ConvTile.ROWS;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    /** Input bytes a run of tiles may touch (half of L1). */
-    private static final int RUN_BYTES = 16 * 1024;
+    /** Input bytes a batch of tiles may touch (half of L1). */
+    private static final int BATCH_BYTES = 16 * 1024;
+    /** Floats of the per-thread spill tile of partial tiles. */
+    private static final int TILE = 16 * L;
 
     private ConvDirect() {
+    }
+
+    /**
+     * Whether to split a batch over the threads by whole images (each packs its own), rather than the tiles of
+     * one image after another: when the images divide evenly, or are many enough that an uneven split matters
+     * little.
+     */
+    static boolean byImage(int n, int threads) {
+        return n >= threads && (n % threads == 0 || n >= 4 * threads);
     }
 
     /** Number of tiles (segment pairs) of a grid: the unit of work that callers split over threads. */
@@ -35,15 +47,22 @@ final class ConvDirect {
     static void tiles(float[] src, int srcOff, int srcRow, int gridH, int gridW, int[] tab, int tOff, int k,
                       float[] wp, int wOff, int biasOff, int channels, MemorySegment y, long yOff, long dstRow,
                       long plane, int pFrom, int pTo) {
-        float[] tile = Scratch.floats(Scratch.EXTRA, 2 * R * L);
+        float[] tile = Scratch.floats(Scratch.EXTRA, TILE);
         int spr = Math.ceilDiv(gridW, L);
         int segs = gridH * spr;
         int blocks = Math.ceilDiv(channels, R);
-        // Tiles are taken in runs whose inputs (about 2*LANES*4 bytes per tap) fit in L1 and are reused by every
-        // channel block; with few taps a run is long and each block then writes long contiguous output rows.
-        int run = Math.max(1, RUN_BYTES / (2 * L * Float.BYTES * Math.max(1, k)));
-        for (int q = pFrom; q < pTo; q += run) {
-            int qEnd = Math.min(pTo, q + run);
+        int rest = channels % R;
+        if (rest != 0 && rowTilesPay(rest, gridW)) {
+            blocks--;
+            int blk = blocks;
+            rowRuns(src, srcOff, srcRow, gridW, spr, tab, tOff, k, wp, wOff + blk * R * k, biasOff + R * blk, rest,
+                    y, yOff + (long) blk * R * plane, dstRow, plane, 2 * pFrom, Math.min(segs, 2 * pTo), tile);
+        }
+        // Tiles are taken in batches whose inputs (about 2*LANES*4 bytes per tap) fit in L1 and are reused by
+        // every channel block; with few taps a batch is long and each block then writes long output rows.
+        int batch = Math.max(1, BATCH_BYTES / (2 * L * Float.BYTES * Math.max(1, k)));
+        for (int q = pFrom; q < pTo; q += batch) {
+            int qEnd = Math.min(pTo, q + batch);
             for (int blk = 0; blk < blocks; blk++) {
                 long ch = (long) blk * R * plane;
                 int rows = Math.min(R, channels - R * blk);
@@ -69,11 +88,50 @@ final class ConvDirect {
         }
     }
 
+    /**
+     * Whether {@link ConvRowTile} computes the last {@code rest < 4} channels with fewer wasted lanes than a
+     * {@link ConvTile} block of which {@code 4 - rest} rows would be empty.
+     */
+    private static boolean rowTilesPay(int rest, int gridW) {
+        int width = (rest == 3 ? ConvRowTile.THREE_VECTORS : ConvRowTile.ONE_VECTORS) * L;
+        double rowUse = (double) gridW / (Math.ceilDiv(gridW, width) * width);
+        double tileUse = (double) rest / R * gridW / (Math.ceilDiv(gridW, L) * L);
+        return rowUse > tileUse;
+    }
+
+    /**
+     * The last {@code rest} channels over segments {@code [sFrom, sTo)}, in runs of consecutive segments of one
+     * row.
+     */
+    private static void rowRuns(float[] src, int srcOff, int srcRow, int gridW, int spr, int[] tab, int tOff, int k,
+                                float[] wp, int wBlk, int biasBlk, int rest, MemorySegment y, long yOff,
+                                long dstRow, long plane, int sFrom, int sTo, float[] tile) {
+        int vectors = rest == 3 ? ConvRowTile.THREE_VECTORS : ConvRowTile.ONE_VECTORS;
+        for (int s = sFrom; s < sTo; ) {
+            int i = s / spr;
+            int first = s - i * spr;
+            int end = Math.min(sTo, Math.min(s + vectors, (i + 1) * spr));
+            int j = first * L;
+            int n = Math.min((end - s) * L, gridW - j);
+            int b = srcOff + i * srcRow + j;
+            long y0 = yOff + i * dstRow + j;
+            if (rest == 3) {
+                ConvRowTile.three(src, b, tab, tOff, k, wp, wBlk, biasBlk, y, y0, plane, n, tile);
+            } else {
+                for (int r = 0; r < rest; r++) {
+                    ConvRowTile.one(src, b, tab, tOff, k, wp, wBlk + r, wp[biasBlk + r], y, y0 + r * plane, n,
+                            tile);
+                }
+            }
+            s = end;
+        }
+    }
+
     /** As {@link #tiles} without bias, for outputs whose pixels are {@code dstPix > 1} floats apart. */
     static void scatterTiles(float[] src, int srcOff, int srcRow, int gridH, int gridW, int[] tab, int tOff, int k,
                              float[] wp, int wOff, int channels, MemorySegment y, long yOff, long dstRow,
                              int dstPix, long plane, int pFrom, int pTo) {
-        float[] tile = Scratch.floats(Scratch.EXTRA, 2 * R * L);
+        float[] tile = Scratch.floats(Scratch.EXTRA, TILE);
         int spr = Math.ceilDiv(gridW, L);
         int segs = gridH * spr;
         int blocks = Math.ceilDiv(channels, R);

@@ -83,23 +83,9 @@ final class ConvForward {
         taps(g, tab);
         int wLen = groups * blocks * R * k;
         float[] wp = Scratch.floats(Scratch.CONV_WEIGHTS, wLen + groups * blocks * R);
-        for (int grp = 0; grp < groups; grp++) {
-            for (int blk = 0; blk < blocks; blk++) {
-                int at = (grp * blocks + blk) * R * k;
-                int bAt = wLen + (grp * blocks + blk) * R;
-                for (int r = 0; r < R; r++) {
-                    int co = blk * R + r;
-                    boolean real = co < coutG;
-                    long wRow = (long) (grp * coutG + co) * k;
-                    for (int t = 0; t < k; t++) {
-                        wp[at + R * t + r] = real ? w.getAtIndex(F, wRow + t) : 0f;
-                    }
-                    wp[bAt + r] = real && bias != null ? bias.getAtIndex(F, grp * coutG + co) : 0f;
-                }
-            }
-        }
+        packWeights(g, w, bias, wp, wLen);
         int pairs = ConvDirect.pairs(g.oh(), g.ow());
-        if (g.n() >= pool.threads()) {
+        if (ConvDirect.byImage(g.n(), pool.threads())) {
             pool.parallelFor(g.n(), (from, to) -> {
                 float[] src = Scratch.floats(Scratch.CONV_COLUMNS, (int) srcLen);
                 for (int b = from; b < to; b++) {
@@ -113,6 +99,31 @@ final class ConvForward {
                 int img = b;
                 packImage(g, x, b, src);
                 pool.parallelFor(pairs, (from, to) -> image(g, src, tab, wp, wLen, y, img, from, to));
+            }
+        }
+    }
+
+    /**
+     * Weights as {@link ConvTile} reads them: per group and block of 4 output channels, {@code [tap][4]} (zero
+     * rows past the group's channels); then the bias, 4 per block, at {@code wLen}.
+     */
+    private static void packWeights(ConvGeometry g, MemorySegment w, MemorySegment bias, float[] wp, int wLen) {
+        int k = g.patch();
+        int coutG = g.coutG();
+        int blocks = Math.ceilDiv(coutG, R);
+        for (int grp = 0; grp < g.groups(); grp++) {
+            for (int blk = 0; blk < blocks; blk++) {
+                int at = (grp * blocks + blk) * R * k;
+                int bAt = wLen + (grp * blocks + blk) * R;
+                for (int r = 0; r < R; r++) {
+                    int co = blk * R + r;
+                    boolean real = co < coutG;
+                    long wRow = (long) (grp * coutG + co) * k;
+                    for (int t = 0; t < k; t++) {
+                        wp[at + R * t + r] = real ? w.getAtIndex(F, wRow + t) : 0f;
+                    }
+                    wp[bAt + r] = real && bias != null ? bias.getAtIndex(F, grp * coutG + co) : 0f;
+                }
             }
         }
     }

@@ -15,16 +15,17 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class ConvPack {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-
-    /**
-     * Zeroed floats after the last plane, for the vector lanes that run past the end of the last row: 2 tiles'
-     * worth plus the packed rows' padding columns ({@code extra}).
-     */
-    static int slack(int extra) {
-        return 4 * Simd.LANES + extra;
-    }
     private static final VectorSpecies<Float> S = Simd.SPECIES;
     private static final int L = Simd.LANES;
+
+    /**
+     * Zeroed floats after the last plane, for the vector lanes that run past the end of the last row: the
+     * widest run of a tile ({@link ConvRowTile#ONE_VECTORS} vectors) plus the packed rows' padding columns
+     * ({@code extra}).
+     */
+    static int slack(int extra) {
+        return ConvRowTile.ONE_VECTORS * Simd.LANES + extra;
+    }
 
     private ConvPack() {
     }

@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The register tile of the direct convolution: 4 output channels x 2 segments of {@code LANES} output pixels
- * (8 accumulators, 2 input vectors and 1 broadcast weight: 11 of the 16 AVX2 registers, so C2 does not spill).
+ * (8 accumulators, 2 input vectors and 1 broadcast weight: 11 of the 16 AVX2 registers, so C2 keeps them all
+ * in registers).
  * Tap {@code i} of the reduction reads the input at {@code base + tab[tOff + i]} for both segments and the
  * 4 weights at {@code wp[wOff + 4*i ..]}; the two segments have independent bases, so a tile can pair the end
  * of one output row with the start of the next and narrow images waste few lanes.

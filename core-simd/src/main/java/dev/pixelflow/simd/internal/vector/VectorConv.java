@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API convolution kernels. All three passes are direct convolutions over a padded heap copy of one
  * image ({@link ConvForward}, {@link ConvBackwardData}, {@link ConvBackwardWeight}); images are split over the
- * pool when there are at least as many as threads, else the tiles of each image are.
+ * pool when they divide evenly between the threads (or are many), else the tiles of each image are.
  */
 final class VectorConv {
     private static final VectorSpecies<Float> S = Simd.SPECIES;
@@ -25,20 +25,27 @@ final class VectorConv {
 
     static void forward(ComputePool pool, ConvGeometry g, MemorySegment x, MemorySegment w, MemorySegment bias,
                         MemorySegment y) {
+        assert x.byteSize() >= g.inputSize() * Float.BYTES && w.byteSize() >= g.weightSize() * Float.BYTES : g;
+        assert y.byteSize() >= g.outputSize() * Float.BYTES && (bias == null || bias.byteSize() >= 4L * g.cout()) : g;
         ConvForward.run(pool, g, x, w, bias, y);
     }
 
     static void backwardData(ComputePool pool, ConvGeometry g, MemorySegment dy, MemorySegment w, MemorySegment dx) {
+        assert dy.byteSize() >= g.outputSize() * Float.BYTES && w.byteSize() >= g.weightSize() * Float.BYTES : g;
+        assert dx.byteSize() >= g.inputSize() * Float.BYTES : g;
         ConvBackwardData.run(pool, g, dy, w, dx);
     }
 
     static void backwardWeight(ComputePool pool, ConvGeometry g, MemorySegment x, MemorySegment dy,
                                MemorySegment dw) {
+        assert x.byteSize() >= g.inputSize() * Float.BYTES && dy.byteSize() >= g.outputSize() * Float.BYTES : g;
+        assert dw.byteSize() >= g.weightSize() * Float.BYTES : g;
         ConvBackwardWeight.run(pool, g, x, dy, dw);
     }
 
     /** Channel sums of dy; each channel is summed by one thread, images in order. */
     static void backwardBias(ComputePool pool, ConvGeometry g, MemorySegment dy, MemorySegment db) {
+        assert dy.byteSize() >= g.outputSize() * Float.BYTES && db.byteSize() >= 4L * g.cout() : g;
         long plane = (long) g.oh() * g.ow();
         int cout = g.cout();
         pool.parallelFor(cout, (from, to) -> {
