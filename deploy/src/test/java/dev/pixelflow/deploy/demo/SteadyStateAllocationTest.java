@@ -33,7 +33,7 @@ class SteadyStateAllocationTest {
              Tensor x = Tensor.zeros(batch, 1, 16, 16);
              Tensor y = Tensor.zeros(batch, 1, 16, 16)) {
             new SyntheticFrames(16, 5L).next(x, y);
-            for (int i = 0; i < 150; i++) { // warm up: JIT compilation, scratch growth
+            for (int i = 0; i < 1500; i++) { // warm up: JIT compilation, scratch growth
                 model.trainStep(x, y, 0.1f, 0.9f);
             }
             long native0 = model.workspace().nativeAllocations();
