@@ -29,6 +29,8 @@ public final class Scratch {
 
     private static final int SLOTS = 8;
     private static final ThreadLocal<float[][]> LOCAL = ThreadLocal.withInitial(() -> new float[SLOTS][]);
+    /** One int table per thread: the tap-offset tables of the convolution kernels. */
+    private static final ThreadLocal<int[][]> INTS = ThreadLocal.withInitial(() -> new int[1][]);
 
     private Scratch() {
     }
@@ -38,10 +40,29 @@ public final class Scratch {
         float[][] slots = LOCAL.get();
         float[] a = slots[slot];
         if (a == null || a.length < minLength) {
-            int size = Integer.highestOneBit(Math.max(minLength, 64) - 1) << 1;
-            a = new float[size < minLength ? minLength : size];
+            a = new float[grown(minLength)];
             slots[slot] = a;
         }
         return a;
+    }
+
+    /**
+     * This thread's int table, at least {@code minLength} long; contents unspecified. Built by the calling
+     * thread and only read by the pool's workers during the same call.
+     */
+    public static int[] ints(int minLength) {
+        int[][] holder = INTS.get();
+        int[] a = holder[0];
+        if (a == null || a.length < minLength) {
+            a = new int[grown(minLength)];
+            holder[0] = a;
+        }
+        return a;
+    }
+
+    /** The next power of two at or above the request (at least 64), or the request itself near the limit. */
+    private static int grown(int minLength) {
+        int size = Integer.highestOneBit(Math.max(minLength, 64) - 1) << 1;
+        return size < minLength ? minLength : size;
     }
 }

@@ -69,7 +69,7 @@ final class ConvBackwardData {
 
         // Per phase: [tab offset, tap count, weight offset], then the taps of all phases; a zero bias after the
         // weights.
-        int[] tab = ConvScratch.ints(3 * phases + coutG * kk);
+        int[] tab = Scratch.ints(3 * phases + coutG * kk);
         int wLen = groups * blocks * R * coutG * kk;
         float[] wp = Scratch.floats(Scratch.CONV_WEIGHTS, wLen + blocks * R);
         Arrays.fill(wp, wLen, wLen + blocks * R, 0f);

@@ -41,7 +41,7 @@ final class ConvBackwardWeight {
         int blocks = Math.ceilDiv(g.coutG(), R);
         int items = g.groups() * blocks;
         int itemLen = R * k;
-        int[] tab = ConvScratch.ints(k);
+        int[] tab = Scratch.ints(k);
         ConvForward.taps(g, tab);
         // Fixed image chunks (not one per thread) so the summation order, hence every bit of the result,
         // is the same for any number of threads.

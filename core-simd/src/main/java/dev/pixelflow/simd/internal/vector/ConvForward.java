@@ -79,7 +79,7 @@ final class ConvForward {
         int groups = g.groups();
         int coutG = g.coutG();
         int blocks = Math.ceilDiv(coutG, R);
-        int[] tab = ConvScratch.ints(k);
+        int[] tab = Scratch.ints(k);
         taps(g, tab);
         int wLen = groups * blocks * R * k;
         float[] wp = Scratch.floats(Scratch.CONV_WEIGHTS, wLen + groups * blocks * R);
