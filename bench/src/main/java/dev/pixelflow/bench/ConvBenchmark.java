@@ -64,12 +64,12 @@ public class ConvBenchmark {
         int cin = Integer.parseInt(dims[0]);
         int cout = Integer.parseInt(dims[1]);
         int size = Integer.parseInt(dims[2]);
-        ops = Ops.builder().provider(provider(provider)).threads(threads).build();
+        ops = Ops.builder().provider(BenchInputs.provider(provider)).threads(threads).build();
         SplittableRandom r = new SplittableRandom(42);
-        x = random(r, BATCH, cin, size, size);
-        w = random(r, cout, cin, 3, 3);
-        b = random(r, cout);
-        dy = random(r, BATCH, cout, size, size);
+        x = BenchInputs.random(r, BATCH, cin, size, size);
+        w = BenchInputs.random(r, cout, cin, 3, 3);
+        b = BenchInputs.random(r, cout);
+        dy = BenchInputs.random(r, BATCH, cout, size, size);
         y = Tensor.zeros(BATCH, cout, size, size);
         dx = Tensor.zeros(BATCH, cin, size, size);
         dw = Tensor.zeros(cout, cin, 3, 3);
@@ -152,22 +152,5 @@ public class ConvBenchmark {
         ops.conv2dBackwardWeight(x, dy, SPEC, dw);
         ops.conv2dBackwardBias(dy, db);
         return dw;
-    }
-
-    private static Ops.Provider provider(String name) {
-        return switch (name) {
-            case "vector" -> Ops.Provider.VECTOR;
-            case "scalar" -> Ops.Provider.SCALAR;
-            default -> throw new IllegalArgumentException("provider must be vector or scalar, got " + name);
-        };
-    }
-
-    private static Tensor random(SplittableRandom r, int... shape) {
-        Tensor t = Tensor.zeros(shape);
-        float[] v = new float[(int) t.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        return t.copyFrom(v);
     }
 }

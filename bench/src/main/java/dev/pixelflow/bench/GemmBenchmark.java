@@ -54,13 +54,11 @@ public class GemmBenchmark {
         int m = Integer.parseInt(dims[0]);
         int k = Integer.parseInt(dims[1]);
         int n = Integer.parseInt(dims[2]);
-        ops = Ops.builder().provider(provider(provider)).threads(threads).build();
-        a = Tensor.zeros(m, k);
-        b = Tensor.zeros(k, n);
-        c = Tensor.zeros(m, n);
+        ops = Ops.builder().provider(BenchInputs.provider(provider)).threads(threads).build();
         SplittableRandom r = new SplittableRandom(42);
-        fill(a, r);
-        fill(b, r);
+        a = BenchInputs.random(r, m, k);
+        b = BenchInputs.random(r, k, n);
+        c = Tensor.zeros(m, n);
         selfCheck(m, n, k);
     }
 
@@ -97,19 +95,5 @@ public class GemmBenchmark {
     public Tensor gemm() {
         ops.gemm(false, false, 1f, a, b, 0f, c);
         return c;
-    }
-
-    private static Ops.Provider provider(String name) {
-        return switch (name) {
-            case "vector" -> Ops.Provider.VECTOR;
-            case "scalar" -> Ops.Provider.SCALAR;
-            default -> throw new IllegalArgumentException("provider must be vector or scalar, got " + name);
-        };
-    }
-
-    private static void fill(Tensor t, SplittableRandom r) {
-        for (long i = 0; i < t.size(); i++) {
-            t.setFlat(i, (float) (r.nextDouble() * 2 - 1));
-        }
     }
 }
