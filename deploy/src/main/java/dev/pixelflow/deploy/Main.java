@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The {@code pixelflow} command line (started by the {@code ./pixelflow} launcher). */
 public final class Main {
@@ -95,29 +96,24 @@ public final class Main {
     }
 
     private static int intOpt(Map<String, String> m, String key, int dflt) {
-        String v = m.get(key);
-        try {
-            return v == null ? dflt : Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + key + " needs a whole number, got '" + v + "'");
-        }
+        return opt(m, key, dflt, Integer::parseInt, "a whole number");
     }
 
     private static long longOpt(Map<String, String> m, String key, long dflt) {
-        String v = m.get(key);
-        try {
-            return v == null ? dflt : Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + key + " needs a whole number, got '" + v + "'");
-        }
+        return opt(m, key, dflt, Long::parseLong, "a whole number");
     }
 
     private static float floatOpt(Map<String, String> m, String key, float dflt) {
+        return opt(m, key, dflt, Float::parseFloat, "a number");
+    }
+
+    /** The option's value parsed, or {@code dflt} when absent; a value that does not parse names the option. */
+    private static <T> T opt(Map<String, String> m, String key, T dflt, Function<String, T> parse, String kind) {
         String v = m.get(key);
         try {
-            return v == null ? dflt : Float.parseFloat(v);
+            return v == null ? dflt : parse.apply(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + key + " needs a number, got '" + v + "'");
+            throw new IllegalArgumentException("--" + key + " needs " + kind + ", got '" + v + "'");
         }
     }
 }
