@@ -133,7 +133,7 @@ public final class EmbeddingMetrics {
         return new Verification((double) bestCorrect / pairs, bestThreshold, pairs, same);
     }
 
-    private static Tensor distances(Ops ops, Tensor embeddings) {
+    static Tensor distances(Ops ops, Tensor embeddings) {
         int n = embeddings.dim(0);
         Tensor d = Tensor.zeros(n, n);
         try {
@@ -145,7 +145,7 @@ public final class EmbeddingMetrics {
         }
     }
 
-    private static int check(Tensor embeddings, int[] labels) {
+    static int check(Tensor embeddings, int[] labels) {
         if (embeddings.rank() != 2) {
             throw new IllegalArgumentException("embeddings must be [N, D], got " + embeddings.shapeString());
         }
