@@ -152,13 +152,14 @@ public final class ConfusionMatrix {
         MemorySegment z = logits.segment();
         MemorySegment m = mask.segment();
         int[] shape = logits.shape();
+        int[] maskShape = mask.shape();
         long[] local = new long[counts.length];
         for (long i = 0, n = logits.size(); i < n; i++) {
             float tv = m.getAtIndex(F32, i);
             if (hasIgnore && tv == ignoreLabel) {
                 continue;
             }
-            int tc = LabelMaps.classIndex(tv, 2, "mask", shape, i);
+            int tc = LabelMaps.classIndex(tv, 2, "mask", maskShape, i);
             float zv = z.getAtIndex(F32, i);
             if (Float.isNaN(zv)) {
                 throw new IllegalArgumentException("binary logit is NaN at " + LabelMaps.position(shape, i));
