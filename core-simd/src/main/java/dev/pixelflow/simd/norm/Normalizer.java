@@ -21,7 +21,11 @@ public sealed interface Normalizer permits AffineNormalizer {
         return new AffineNormalizer(spec, null);
     }
 
-    /** Fits a DATASET normalizer per channel on all values of {@code data} ([B, C, H, W] each, equal C). */
+    /**
+     * Fits a DATASET normalizer per channel on all values of {@code data} ([B, C, H, W] each, equal C, H and
+     * W may differ). Exact QUANTILE fitting copies every value of a channel; for large data sets fit
+     * online with {@link WelfordStats} or {@link QuantileSketch} and use {@link #fromStats}.
+     */
     static Normalizer fit(NormalizerSpec spec, Tensor... data) {
         if (spec.scope() != NormScope.DATASET) {
             throw new IllegalArgumentException("fit applies to DATASET scope, spec has " + spec.scope());
