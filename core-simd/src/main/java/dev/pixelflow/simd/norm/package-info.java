@@ -1,0 +1,14 @@
+/**
+ * Input normalization for {@code [B, C, H, W]} float32 image batches.
+ *
+ * <p>A {@link dev.pixelflow.simd.norm.NormalizerSpec} (method, scope, options) gives a
+ * {@link dev.pixelflow.simd.norm.Normalizer}: z-score (population std, optional eps), min-max (to [0, 1]
+ * or a range) or quantile (numpy's linear quantiles, default 5% / 95%, optional clip), per image, per
+ * channel, or fitted per channel on a data set. Every normalizer has an inverse back to pixel units; the
+ * parameters are a {@link dev.pixelflow.simd.norm.NormStats} record. Data-set statistics can be fitted
+ * online: {@link dev.pixelflow.simd.norm.WelfordStats} (exact, mergeable),
+ * {@link dev.pixelflow.simd.norm.ExponentialMovingStats}, and the approximate
+ * {@link dev.pixelflow.simd.norm.QuantileSketch}. {@link dev.pixelflow.simd.norm.DenoisingNormalization}
+ * fits on the noisy input and applies the same transform to input and target.
+ */
+package dev.pixelflow.simd.norm;
