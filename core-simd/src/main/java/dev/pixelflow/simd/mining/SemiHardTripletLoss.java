@@ -1,0 +1,114 @@
+package dev.pixelflow.simd.mining;
+
+import dev.pixelflow.simd.Tensor;
+
+/**
+ * Semi-hard triplet loss (FaceNet, Schroff et al. 2015), following TF-Addons {@code triplet_semihard_loss}: for
+ * every anchor-positive pair (a, p), {@code p != a}, the negative is the nearest one strictly farther than
+ * {@code d(a, p)}; when there is none, the farthest negative of the anchor. The loss is
+ * {@code sum max(d(a, p) - d(a, n) + margin, 0) / (number of anchor-positive pairs)}. The configured distance is
+ * used (TF-Addons offers euclidean "L2", "squared-L2" and "angular"). Deviation from TF-Addons: anchors without any
+ * negative are skipped and their pairs not counted (TF-Addons would compare against the row minimum); the loss
+ * is 0 when no pair is counted.
+ */
+public final class SemiHardTripletLoss {
+    private final double margin;
+    private final Distance distance;
+    private final boolean normalize;
+
+    private SemiHardTripletLoss(Builder b) {
+        this.margin = b.margin;
+        this.distance = b.distance;
+        this.normalize = b.normalize;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * @param embeddings [N, D]
+     * @param labels N identity labels
+     * @param grad [N, D] receives dL/d embeddings, or null
+     */
+    public TripletLossResult forward(Tensor embeddings, int[] labels, Tensor grad) {
+        BatchTriplets b = new BatchTriplets("SemiHardTripletLoss", embeddings, labels, distance, normalize, grad);
+        int n = b.n;
+        MiningStatistics.Accumulator acc = new MiningStatistics.Accumulator();
+        double sum = 0;
+        long pairs = 0;
+        int valid = 0;
+        for (int a = 0; a < n; a++) {
+            if (!b.hasPositive[a] || !b.hasNegative[a]) {
+                continue;
+            }
+            valid++;
+            int farthest = -1;
+            for (int q = 0; q < n; q++) {
+                if (labels[q] != labels[a] && (farthest < 0 || b.dist(a, q) > b.dist(a, farthest))) {
+                    farthest = q;
+                }
+            }
+            for (int p = 0; p < n; p++) {
+                if (p == a || labels[p] != labels[a]) {
+                    continue;
+                }
+                double dap = b.dist(a, p);
+                int chosen = -1;
+                for (int q = 0; q < n; q++) {
+                    if (labels[q] != labels[a] && b.dist(a, q) > dap
+                            && (chosen < 0 || b.dist(a, q) < b.dist(a, chosen))) {
+                        chosen = q;
+                    }
+                }
+                if (chosen < 0) {
+                    chosen = farthest;
+                }
+                double dan = b.dist(a, chosen);
+                double l = Math.max(dap - dan + margin, 0);
+                pairs++;
+                sum += l;
+                if (l > 0) {
+                    b.addGrad(a, p, 1);
+                    b.addGrad(a, chosen, -1);
+                }
+                acc.add(dap, dan, l);
+            }
+        }
+        double loss = pairs == 0 ? 0 : sum / pairs;
+        b.finish(pairs == 0 ? 0 : 1.0 / pairs, grad);
+        return new TripletLossResult(loss, acc.build(valid, b.collapsed()), new int[0], new int[0]);
+    }
+
+    public static final class Builder {
+        private double margin = 1.0;
+        private Distance distance = Distance.EUCLIDEAN;
+        private boolean normalize;
+
+        /** Hinge margin (default 1.0, as TF-Addons). */
+        public Builder margin(double margin) {
+            BatchTriplets.checkMargin(margin);
+            this.margin = margin;
+            return this;
+        }
+
+        /** Distance (default EUCLIDEAN, TF-Addons' default "L2"). */
+        public Builder distance(Distance distance) {
+            if (distance == null) {
+                throw new IllegalArgumentException("distance is null");
+            }
+            this.distance = distance;
+            return this;
+        }
+
+        /** L2-normalize the embeddings first (default false). */
+        public Builder normalize(boolean normalize) {
+            this.normalize = normalize;
+            return this;
+        }
+
+        public SemiHardTripletLoss build() {
+            return new SemiHardTripletLoss(this);
+        }
+    }
+}

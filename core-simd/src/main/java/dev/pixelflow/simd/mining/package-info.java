@@ -1,0 +1,8 @@
+/**
+ * Triplet losses and online mining over batches of labelled embeddings [N, D] (float32, row-major):
+ * {@link dev.pixelflow.simd.mining.Distance}, {@link dev.pixelflow.simd.mining.BatchHardTripletLoss},
+ * {@link dev.pixelflow.simd.mining.BatchAllTripletLoss}, {@link dev.pixelflow.simd.mining.SemiHardTripletLoss}
+ * and explicit triplets {@link dev.pixelflow.simd.mining.TripletMarginLoss}. Computation is in double; every
+ * loss returns dL/d embeddings and {@link dev.pixelflow.simd.mining.MiningStatistics}.
+ */
+package dev.pixelflow.simd.mining;
