@@ -25,7 +25,7 @@ import java.util.Objects;
  * softmax the softmax is still taken over all channels. Since {@code 2TP+FP+FN = sum p + sum y = D - s}, the gradient
  * with respect to the probabilities is {@code dL[b,c]/dp_i = N/D^2 - 2 y_i / D} ({@code N = 2TP + s}), chained through
  * the sigmoid ({@code p(1-p)}) or the softmax Jacobian to the logits, all in double. A class absent from both
- * prediction and target scores L = 0 thanks to s.
+ * prediction and target scores L = 0 thanks to s; an empty batch gives 0.
  */
 public final class DiceLoss {
 
@@ -118,7 +118,7 @@ public final class DiceLoss {
         double[] sumPY = new double[channels];
         double[] num = new double[channels];
         double[] den = new double[channels];
-        double scale = 1.0 / ((double) batch * (channels - first));
+        double scale = batch == 0 ? 0.0 : 1.0 / ((double) batch * (channels - first));
         double total = 0;
         for (int b = 0; b < batch; b++) {
             Arrays.fill(sumP, 0);

@@ -91,6 +91,9 @@ class DiceLossTest {
             x.fill(-80f);
             assertTrue(loss("SIGMOID", true).forward(x, y) < 1e-6);
         }
+        try (Tensor x = Tensor.zeros(0, 2, 3, 3); Tensor y = Tensor.zeros(0, 2, 3, 3)) {
+            assertEquals(0f, loss("SOFTMAX", true).forward(x, y));
+        }
     }
 
     @Test
