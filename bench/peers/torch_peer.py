@@ -6,11 +6,18 @@ Measured (float32, CPU):
   sgemm   512x512x512 and M=64,K=576,N=4096      numpy.matmul (the BLAS numpy links) and torch.mm
   conv2d  batch 16, 3x3, pad 1, stride 1, bias:   3->32 @128x128 and 32->32 @64x64
           forward (no autograd) and backward (autograd: grad input + grad weight + grad bias)
+  loss    (--only loss; torch only)  forward + backward of BCEWithLogitsLoss on [16,1,512,512] and
+          [16,3,128,128]; cross_entropy on [16,2,256,256] and [16,5,128,128]; per-channel z-score
+          (x - mean) / std and torch.quantile 5%/95% normalization on [16,1,512,512] and [16,3,128,128];
+          torch.cdist (difference form) and a batch-hard triplet loss (forward + backward) for N = 128 and
+          1024 embeddings of dimension 128, 4 per identity
 each with 1 and 2 threads (torch.set_num_threads; BLAS threads through threadpoolctl).
 
 FLOPs: GEMM 2*M*N*K; conv forward 2*MACs; conv backward 2 * 2*MACs (data + weight; the bias sum is
 ignored), where MACs = N * Cout * OH * OW * Cin/groups * KH * KW. GFLOP/s are quoted at the median time
-and at the quartiles.
+and at the quartiles. Loss group: GB/s for the bandwidth-bound rows (BCE, cross-entropy, z-score), with
+bytes = every input and output tensor read or written once; cdist gets GFLOP/s at 3*N*N*D (subtract,
+multiply, add); quantile normalization and batch-hard get times only.
 
 Run it alone on an idle machine, with Debian's Python (python3-torch, python3-numpy, python3-threadpoolctl,
 and libopenblas0-pthread so that numpy and torch.mm use OpenBLAS rather than the reference BLAS):
@@ -31,7 +38,7 @@ run and say it on the command line:
 
 Options: --threads 1,2   --reps N (timed repetitions, default 30)   --max-seconds S (time box per row,
 default 15; at least 5 reps are always taken)   --quick (3 reps, a smoke test of a few seconds)
---out FILE (default bench/results/peers-<date>.json)   --only gemm|conv
+--out FILE (default bench/results/peers-<date>.json)   --only gemm|conv|loss
 """
 
 import argparse
@@ -69,7 +76,7 @@ def parse_args():
     ap.add_argument("--max-seconds", type=float, default=15.0,
                     help="stop a row after this long once 5 reps are done (default 15)")
     ap.add_argument("--quick", action="store_true", help="3 reps, 1 warm-up: checks that everything runs")
-    ap.add_argument("--only", choices=["gemm", "conv"], help="run only one group")
+    ap.add_argument("--only", choices=["gemm", "conv", "loss"], help="run only one group")
     ap.add_argument("--out", help="JSON output (default bench/results/peers-<date>.json)")
     a = ap.parse_args()
     a.threads = [int(t) for t in a.threads.split(",") if t.strip()]
@@ -124,14 +131,19 @@ def measure(fn, reps, warmup, max_seconds, before=None):
     return times
 
 
-def summarize(times_ms, flops):
+def summarize(times_ms, flops, nbytes=None):
+    """ms quartiles, GFLOP/s when flops is given (else None) and GB/s when nbytes is given."""
     q1, med, q3 = np.percentile(times_ms, [25, 50, 75])
-    gf = lambda ms: flops / (ms * 1e-3) / 1e9
-    return {
+    rate = lambda amount, ms: None if amount is None else amount / (ms * 1e-3) / 1e9
+    r = {
         "reps": len(times_ms), "ms_median": med, "ms_q1": q1, "ms_q3": q3, "ms_min": min(times_ms),
-        "gflops_median": gf(med), "gflops_q1": gf(q3), "gflops_q3": gf(q1), "gflops_best": gf(min(times_ms)),
+        "gflops_median": rate(flops, med), "gflops_q1": rate(flops, q3), "gflops_q3": rate(flops, q1),
+        "gflops_best": rate(flops, min(times_ms)),
         "flops": flops, "times_ms": [round(t, 4) for t in times_ms],
     }
+    if nbytes is not None:
+        r.update(bytes=nbytes, gbps_median=rate(nbytes, med), gbps_q1=rate(nbytes, q3), gbps_q3=rate(nbytes, q1))
+    return r
 
 
 def gemm_rows(args, threads):
@@ -198,6 +210,99 @@ def conv_rows(args, threads):
     return rows
 
 
+BCE_SHAPES = [(16, 1, 512, 512), (16, 3, 128, 128)]
+CE_SHAPES = [(16, 2, 256, 256), (16, 5, 128, 128)]
+NORM_SHAPES = [(16, 1, 512, 512), (16, 3, 128, 128)]
+MINING_N = [128, 1024]
+MINING_DIM = 128
+MINING_PER_ID = 4
+
+
+def nbytes(*tensors):
+    return sum(t.numel() * t.element_size() for t in tensors)
+
+
+def shape_name(shape):
+    return "x".join(str(d) for d in shape)
+
+
+def fwd_bwd(make_loss, leaf):
+    """One training-style step: build the loss (forward) and backpropagate into leaf.grad."""
+    def step():
+        leaf.grad = None
+        make_loss().backward()
+    return step
+
+
+def batch_hard(x, labels, margin=0.2):
+    """Batch-hard triplet loss (Hermans et al. 2017) with Euclidean distances, mean over anchors."""
+    d = torch.cdist(x, x, compute_mode="donot_use_mm_for_euclid_dist")
+    same = labels[:, None] == labels[None, :]
+    eye = torch.eye(x.shape[0], dtype=torch.bool)
+    hardest_pos = d.masked_fill(~same | eye, float("-inf")).amax(dim=1)
+    hardest_neg = d.masked_fill(same, float("inf")).amin(dim=1)
+    return F.relu(hardest_pos - hardest_neg + margin).mean()
+
+
+def loss_rows(args, threads):
+    rows = []
+    g = torch.Generator().manual_seed(0)
+    m = lambda fn: measure(fn, args.reps, args.warmup, args.max_seconds)
+
+    for shape in BCE_SHAPES:
+        x = (torch.rand(shape, generator=g) * 2 - 1).requires_grad_()
+        t = (torch.rand(shape, generator=g) < 0.5).float()
+        times = m(fwd_bwd(lambda: F.binary_cross_entropy_with_logits(x, t), x))
+        rows.append(dict(lib="torch", op="bce logits " + shape_name(shape), kind="loss", threads=threads,
+                         shape=list(shape), **summarize(times, None, nbytes(x, t, x.grad))))
+
+    for shape in CE_SHAPES:
+        b, c, h, w = shape
+        x = (torch.rand(shape, generator=g) * 2 - 1).requires_grad_()
+        y = torch.randint(0, c, (b, h, w), generator=g)
+        times = m(fwd_bwd(lambda: F.cross_entropy(x, y), x))
+        rows.append(dict(lib="torch", op="cross_entropy " + shape_name(shape), kind="loss", threads=threads,
+                         shape=list(shape), **summarize(times, None, nbytes(x, y, x.grad))))
+
+    for shape in NORM_SHAPES:
+        b, c, h, w = shape
+        x = torch.rand(shape, generator=g) * 2 - 1
+        out = torch.empty_like(x)
+        planes, outp = x.view(b * c, h * w), out.view(b * c, h * w)
+
+        def zscore():
+            std, mean = torch.std_mean(planes, dim=1, unbiased=False, keepdim=True)
+            torch.div(planes - mean, std, out=outp)
+
+        qs = torch.tensor([0.05, 0.95])
+
+        def quantile():
+            lo, hi = torch.quantile(planes, qs, dim=1, keepdim=True)
+            torch.div(planes - lo, hi - lo, out=outp)
+
+        with torch.no_grad():
+            times = m(zscore)
+            rows.append(dict(lib="torch", op="zscore/ch " + shape_name(shape), kind="norm", threads=threads,
+                             shape=list(shape), **summarize(times, None, nbytes(x, out))))
+            times = m(quantile)
+            rows.append(dict(lib="torch", op="quantile/ch " + shape_name(shape), kind="norm", threads=threads,
+                             shape=list(shape), **summarize(times, None)))
+
+    for n in MINING_N:
+        x = torch.rand((n, MINING_DIM), generator=g) * 2 - 1
+        labels = torch.arange(n) // MINING_PER_ID
+        with torch.no_grad():
+            times = m(lambda: torch.cdist(x, x, compute_mode="donot_use_mm_for_euclid_dist"))
+        rows.append(dict(lib="torch", op=f"cdist N{n} D{MINING_DIM}", kind="mining", threads=threads,
+                         shape=[n, MINING_DIM], **summarize(times, 3.0 * n * n * MINING_DIM)))
+        xr = x.clone().requires_grad_()
+        times = m(fwd_bwd(lambda: batch_hard(xr, labels), xr))
+        assert xr.grad is not None and torch.isfinite(xr.grad).all()
+        rows.append(dict(lib="torch", op=f"batch-hard N{n} D{MINING_DIM}", kind="mining", threads=threads,
+                         shape=[n, MINING_DIM], **summarize(times, None)))
+    return rows
+
+
 def environment():
     info = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -259,12 +364,16 @@ def numpy_blas_config():
 
 
 def print_table(rows):
+    """GFLOP/s columns for compute-bound rows, GB/s for bandwidth-bound ones, blank where neither applies."""
     print(f"{'lib':6} {'op':28} {'thr':>3} {'reps':>4} {'median ms':>10} {'q1-q3 ms':>17} "
-          f"{'GFLOP/s':>8} {'q1-q3 GFLOP/s':>15}")
+          f"{'GFLOP/s':>8} {'q1-q3 GFLOP/s':>15} {'GB/s':>7} {'q1-q3 GB/s':>13}")
+    rate = lambda r, k: (f"{r[k + '_median']:>8.2f} {r[k + '_q1']:>7.2f}-{r[k + '_q3']:<7.2f}"
+                         if r.get(k + "_median") is not None else f"{'':>8} {'':>15}")
     for r in rows:
-        print(f"{r['lib']:6} {r['op']:28} {r['threads']:>3} {r['reps']:>4} {r['ms_median']:>10.3f} "
-              f"{r['ms_q1']:>8.3f}-{r['ms_q3']:<8.3f} {r['gflops_median']:>8.2f} "
-              f"{r['gflops_q1']:>7.2f}-{r['gflops_q3']:<7.2f}")
+        gb = (f" {r['gbps_median']:>7.2f} {r['gbps_q1']:>6.2f}-{r['gbps_q3']:<6.2f}"
+              if r.get("gbps_median") is not None else "")
+        print((f"{r['lib']:6} {r['op']:28} {r['threads']:>3} {r['reps']:>4} {r['ms_median']:>10.3f} "
+               f"{r['ms_q1']:>8.3f}-{r['ms_q3']:<8.3f} " + rate(r, "gflops") + gb).rstrip())
 
 
 def main():
@@ -300,6 +409,8 @@ def main():
                 rows += gemm_rows(args, t)
             if args.only in (None, "conv"):
                 rows += conv_rows(args, t)
+            if args.only == "loss":
+                rows += loss_rows(args, t)
         if threadpoolctl is None:
             for r in rows:
                 if r["threads"] == t and r["kind"] == "gemm":
