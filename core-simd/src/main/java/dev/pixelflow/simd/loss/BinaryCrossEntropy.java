@@ -3,6 +3,8 @@ package dev.pixelflow.simd.loss;
 import static dev.pixelflow.simd.loss.BceArguments.F;
 
 import dev.pixelflow.simd.Tensor;
+import dev.pixelflow.simd.internal.KernelProvider;
+import dev.pixelflow.simd.internal.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
@@ -90,6 +92,10 @@ public final class BinaryCrossEntropy {
         long[] counted = BceArguments.countedPerImage(ignoreMask, batch, perImage);
         double[] scale = BceArguments.gradScale(reduction, counted);
         double[] sums = new double[batch];
+        if (ignoreMask == null && fastPath(logits, target, weight, grad, lossMap, batch, channels, spatial, scale,
+                sums)) {
+            return BceArguments.reduce(reduction, sums, counted);
+        }
         MemorySegment xs = logits.segment();
         MemorySegment ys = target.segment();
         MemorySegment ws = weight == null ? null : weight.segment();
@@ -148,6 +154,32 @@ public final class BinaryCrossEntropy {
             sums[b] = sum;
         }
         return BceArguments.reduce(reduction, sums, counted);
+    }
+
+    /**
+     * The unmasked case on the kernel layer, one image slice per call; false when the kernel reports an invalid
+     * input (the caller then reruns the checking loop, which names the position).
+     */
+    private boolean fastPath(Tensor logits, Tensor target, Tensor weight, Tensor grad, Tensor lossMap, int batch,
+            int channels, long spatial, double[] scale, double[] sums) {
+        Kernels k = KernelProvider.get();
+        long bytes = (long) channels * spatial * Float.BYTES;
+        MemorySegment pw = posWeight == null ? null : MemorySegment.ofArray(posWeight);
+        for (int b = 0; b < batch; b++) {
+            long off = b * bytes;
+            double sum = k.bceWithLogits(slice(logits, off, bytes), slice(target, off, bytes),
+                    slice(weight, off, bytes), pw, 1, channels, spatial, (float) scale[b],
+                    slice(grad, off, bytes), slice(lossMap, off, bytes));
+            if (Double.isNaN(sum)) {
+                return false;
+            }
+            sums[b] = sum;
+        }
+        return true;
+    }
+
+    private static MemorySegment slice(Tensor t, long offset, long bytes) {
+        return t == null ? null : t.segment().asSlice(offset, bytes);
     }
 
     /** Builder; defaults: {@code MEAN}, no pos_weight. */
