@@ -2,6 +2,7 @@ package dev.pixelflow.simd.loss;
 
 import static dev.pixelflow.simd.loss.BceArguments.F;
 
+import dev.pixelflow.simd.Ops;
 import dev.pixelflow.simd.Tensor;
 import dev.pixelflow.simd.internal.KernelProvider;
 import dev.pixelflow.simd.internal.Kernels;
@@ -38,9 +39,11 @@ public final class BinaryCrossEntropy {
 
     private final Reduction reduction;
     private final float[] posWeight;
+    private final Ops.Provider provider;
 
     private BinaryCrossEntropy(Builder b) {
         this.reduction = b.reduction;
+        this.provider = b.provider;
         this.posWeight = b.posWeight == null ? null : b.posWeight.clone();
     }
 
@@ -162,7 +165,11 @@ public final class BinaryCrossEntropy {
      */
     private boolean fastPath(Tensor logits, Tensor target, Tensor weight, Tensor grad, Tensor lossMap, int batch,
             int channels, long spatial, double[] scale, double[] sums) {
-        Kernels k = KernelProvider.get();
+        Kernels k = switch (provider) {
+            case AUTO -> KernelProvider.get();
+            case VECTOR -> KernelProvider.vector();
+            case SCALAR -> KernelProvider.scalar();
+        };
         long bytes = (long) channels * spatial * Float.BYTES;
         MemorySegment pw = posWeight == null ? null : MemorySegment.ofArray(posWeight);
         for (int b = 0; b < batch; b++) {
@@ -182,12 +189,19 @@ public final class BinaryCrossEntropy {
         return t == null ? null : t.segment().asSlice(offset, bytes);
     }
 
-    /** Builder; defaults: {@code MEAN}, no pos_weight. */
+    /** Builder; defaults: {@code MEAN}, no pos_weight, provider {@code AUTO}. */
     public static final class Builder {
         private Reduction reduction = Reduction.MEAN;
         private float[] posWeight;
+        private Ops.Provider provider = Ops.Provider.AUTO;
 
         private Builder() {}
+
+        /** Which kernels run the unmasked case (default {@code AUTO}, as {@link Ops#defaults()}). */
+        public Builder provider(Ops.Provider provider) {
+            this.provider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
 
         public Builder reduction(Reduction reduction) {
             this.reduction = Objects.requireNonNull(reduction, "reduction");
