@@ -1,8 +1,11 @@
 package dev.pixelflow.simd.loss;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pixelflow.simd.Ops;
+import dev.pixelflow.simd.Tensor;
 import dev.pixelflow.simd.internal.KernelProvider;
 import dev.pixelflow.simd.internal.Kernels;
 import java.lang.foreign.Arena;
@@ -111,6 +114,65 @@ class BceKernelTest {
                         assertTrue(Float.isFinite(g.getAtIndex(F, i)), "grad at " + i);
                     }
                 }
+            }
+        }
+    }
+
+    /** The kernel path (no mask) of each provider agrees with the checking loop (all-zero mask) per reduction. */
+    @Test
+    void facadeKernelPathMatchesMaskedPath() {
+        Random rnd = new Random(7L);
+        int[] shape = {3, 2, 5, 7};
+        float[] x = new float[3 * 2 * 5 * 7];
+        float[] y = new float[x.length];
+        float[] w = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rnd.nextGaussian() * 5);
+            y[i] = rnd.nextFloat();
+            w[i] = rnd.nextFloat() * 2;
+        }
+        try (Tensor xt = Tensor.zeros(shape).copyFrom(x);
+             Tensor yt = Tensor.zeros(shape).copyFrom(y);
+             Tensor wt = Tensor.zeros(shape).copyFrom(w);
+             Tensor mask = Tensor.zeros(shape);
+             Tensor g0 = Tensor.zeros(shape);
+             Tensor m0 = Tensor.zeros(shape);
+             Tensor g1 = Tensor.zeros(shape);
+             Tensor m1 = Tensor.zeros(shape)) {
+            for (Reduction r : Reduction.values()) {
+                for (Ops.Provider p : new Ops.Provider[] {Ops.Provider.VECTOR, Ops.Provider.SCALAR}) {
+                    BinaryCrossEntropy bce = BinaryCrossEntropy.builder().reduction(r)
+                            .posWeight(new float[] {0.5f, 3f}).provider(p).build();
+                    float ref = bce.forward(xt, yt, wt, mask, g0, m0);
+                    float got = bce.forward(xt, yt, wt, null, g1, m1);
+                    String what = r + " " + p;
+                    assertEquals(ref, got, 1e-5 * (1 + Math.abs(ref)), what);
+                    for (long i = 0; i < g0.size(); i++) {
+                        assertEquals(g0.getFlat(i), g1.getFlat(i), 2e-5 * (1 + Math.abs(g0.getFlat(i))),
+                                what + " grad " + i);
+                        assertEquals(m0.getFlat(i), m1.getFlat(i), 2e-5 * (1 + Math.abs(m0.getFlat(i))),
+                                what + " map " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void facadeKernelPathStillNamesTheBadElement() {
+        int[] shape = {2, 1, 4, 5};
+        float[] x = new float[40];
+        float[] y = new float[40];
+        y[33] = 2f;
+        try (Tensor xt = Tensor.zeros(shape).copyFrom(x);
+             Tensor yt = Tensor.zeros(shape).copyFrom(y);
+             Tensor g = Tensor.zeros(shape)) {
+            BinaryCrossEntropy bce = BinaryCrossEntropy.builder().provider(Ops.Provider.VECTOR).build();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> bce.forward(xt, yt, null, null, g, null));
+            assertEquals("target must be in [0, 1] but is 2.0 at [1, 0, 2, 3]", e.getMessage());
+            for (long i = 0; i < g.size(); i++) {
+                assertTrue(Float.isFinite(g.getFlat(i)));
             }
         }
     }
