@@ -22,7 +22,7 @@ class BenchmarkListTest {
             assertNotNull(in, "META-INF/BenchmarkList is missing: the JMH annotation processor did not run");
             list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        for (String bench : List.of("GemmBenchmark", "ConvBenchmark", "SoftmaxCrossEntropyBenchmark",
+        for (String bench : List.of("GemmBenchmark", "ConvBenchmark", "BceBenchmark", "SoftmaxCrossEntropyBenchmark",
                 "NormalizerBenchmark", "MiningBenchmark")) {
             assertTrue(list.contains("dev.pixelflow.bench." + bench), bench + " is not in the JMH benchmark list");
         }

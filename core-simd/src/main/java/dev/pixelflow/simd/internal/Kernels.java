@@ -117,4 +117,23 @@ public interface Kernels {
      */
     void pairwiseSquaredDistances(ComputePool pool, MemorySegment x, int n, MemorySegment y, int m, int d,
                                   MemorySegment out);
+
+    // ------------------------------------------------------------------ losses
+
+    /**
+     * Binary cross-entropy on logits over a {@code [batch][channels][inner]} block, one pass over memory:
+     * {@code l = w*[(1-y)*x + (1+(p-1)*y)*(log(1+exp(-|x|)) + max(-x,0))]} and
+     * {@code grad = gradScale * w*((p*y+1-y)*sigmoid(x) - p*y)}.
+     *
+     * @param weight element weights or null (all 1)
+     * @param posWeight {@code [channels]} positive weights or null (all 1)
+     * @param grad gradient output or null
+     * @param lossMap per-element loss output or null
+     * @return the summed loss (double accumulation across blocks), or NaN when an input is invalid (a non-finite
+     *     logit, a target outside [0, 1], a weight that is negative or not finite); the kernel then stops before
+     *     writing the offending block, so the outputs never hold NaN
+     */
+    double bceWithLogits(MemorySegment x, MemorySegment y, MemorySegment weight, MemorySegment posWeight,
+                         int batch, int channels, long inner, float gradScale, MemorySegment grad,
+                         MemorySegment lossMap);
 }

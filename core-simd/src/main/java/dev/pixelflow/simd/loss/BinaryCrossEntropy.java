@@ -2,7 +2,10 @@ package dev.pixelflow.simd.loss;
 
 import static dev.pixelflow.simd.loss.BceArguments.F;
 
+import dev.pixelflow.simd.Ops;
 import dev.pixelflow.simd.Tensor;
+import dev.pixelflow.simd.internal.KernelProvider;
+import dev.pixelflow.simd.internal.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
@@ -36,9 +39,11 @@ public final class BinaryCrossEntropy {
 
     private final Reduction reduction;
     private final float[] posWeight;
+    private final Ops.Provider provider;
 
     private BinaryCrossEntropy(Builder b) {
         this.reduction = b.reduction;
+        this.provider = b.provider;
         this.posWeight = b.posWeight == null ? null : b.posWeight.clone();
     }
 
@@ -90,6 +95,10 @@ public final class BinaryCrossEntropy {
         long[] counted = BceArguments.countedPerImage(ignoreMask, batch, perImage);
         double[] scale = BceArguments.gradScale(reduction, counted);
         double[] sums = new double[batch];
+        if (ignoreMask == null && fastPath(logits, target, weight, grad, lossMap, batch, channels, spatial, scale,
+                sums)) {
+            return BceArguments.reduce(reduction, sums, counted);
+        }
         MemorySegment xs = logits.segment();
         MemorySegment ys = target.segment();
         MemorySegment ws = weight == null ? null : weight.segment();
@@ -150,12 +159,49 @@ public final class BinaryCrossEntropy {
         return BceArguments.reduce(reduction, sums, counted);
     }
 
-    /** Builder; defaults: {@code MEAN}, no pos_weight. */
+    /**
+     * The unmasked case on the kernel layer, one image slice per call; false when the kernel reports an invalid
+     * input (the caller then reruns the checking loop, which names the position).
+     */
+    private boolean fastPath(Tensor logits, Tensor target, Tensor weight, Tensor grad, Tensor lossMap, int batch,
+            int channels, long spatial, double[] scale, double[] sums) {
+        Kernels k = switch (provider) {
+            case AUTO -> KernelProvider.get();
+            case VECTOR -> KernelProvider.vector();
+            case SCALAR -> KernelProvider.scalar();
+        };
+        long bytes = (long) channels * spatial * Float.BYTES;
+        MemorySegment pw = posWeight == null ? null : MemorySegment.ofArray(posWeight);
+        for (int b = 0; b < batch; b++) {
+            long off = b * bytes;
+            double sum = k.bceWithLogits(slice(logits, off, bytes), slice(target, off, bytes),
+                    slice(weight, off, bytes), pw, 1, channels, spatial, (float) scale[b],
+                    slice(grad, off, bytes), slice(lossMap, off, bytes));
+            if (Double.isNaN(sum)) {
+                return false;
+            }
+            sums[b] = sum;
+        }
+        return true;
+    }
+
+    private static MemorySegment slice(Tensor t, long offset, long bytes) {
+        return t == null ? null : t.segment().asSlice(offset, bytes);
+    }
+
+    /** Builder; defaults: {@code MEAN}, no pos_weight, provider {@code AUTO}. */
     public static final class Builder {
         private Reduction reduction = Reduction.MEAN;
         private float[] posWeight;
+        private Ops.Provider provider = Ops.Provider.AUTO;
 
         private Builder() {}
+
+        /** Which kernels run the unmasked case (default {@code AUTO}, as {@link Ops#defaults()}). */
+        public Builder provider(Ops.Provider provider) {
+            this.provider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
 
         public Builder reduction(Reduction reduction) {
             this.reduction = Objects.requireNonNull(reduction, "reduction");

@@ -155,4 +155,11 @@ public final class ScalarKernels implements Kernels {
                                          MemorySegment out) {
         ScalarPointwise.pairwiseSquaredDistances(pool, x, n, y, m, d, out);
     }
+
+    @Override
+    public double bceWithLogits(MemorySegment x, MemorySegment y, MemorySegment weight, MemorySegment posWeight,
+                                int batch, int channels, long inner, float gradScale, MemorySegment grad,
+                                MemorySegment lossMap) {
+        return ScalarLosses.bceWithLogits(x, y, weight, posWeight, batch, channels, inner, gradScale, grad, lossMap);
+    }
 }

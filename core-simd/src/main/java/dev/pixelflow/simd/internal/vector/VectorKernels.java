@@ -156,4 +156,11 @@ public final class VectorKernels implements Kernels {
                                          MemorySegment out) {
         VectorPointwise.pairwiseSquaredDistances(pool, x, n, y, m, d, out);
     }
+
+    @Override
+    public double bceWithLogits(MemorySegment x, MemorySegment y, MemorySegment weight, MemorySegment posWeight,
+                                int batch, int channels, long inner, float gradScale, MemorySegment grad,
+                                MemorySegment lossMap) {
+        return VectorLosses.bceWithLogits(x, y, weight, posWeight, batch, channels, inner, gradScale, grad, lossMap);
+    }
 }
