@@ -74,31 +74,16 @@ public final class BatchAllTripletLoss {
         return new TripletLossResult(loss, acc.build(valid, b.collapsed()), new int[0], new int[0]);
     }
 
-    public static final class Builder {
-        private double margin = 0.2;
-        private Distance distance = Distance.EUCLIDEAN;
-        private boolean normalize;
+    /** Options of this loss; default margin 0.2, distance EUCLIDEAN, no normalization. */
+    public static final class Builder extends TripletLossBuilder<Builder> {
         private Mode mode = Mode.POSITIVE_MEAN;
 
-        /** Hinge margin (default 0.2). */
-        public Builder margin(double margin) {
-            BatchTriplets.checkMargin(margin);
-            this.margin = margin;
-            return this;
+        private Builder() {
+            super(0.2);
         }
 
-        /** Distance (default EUCLIDEAN). */
-        public Builder distance(Distance distance) {
-            if (distance == null) {
-                throw new IllegalArgumentException("distance is null");
-            }
-            this.distance = distance;
-            return this;
-        }
-
-        /** L2-normalize the embeddings first (default false). */
-        public Builder normalize(boolean normalize) {
-            this.normalize = normalize;
+        @Override
+        Builder self() {
             return this;
         }
 

@@ -81,37 +81,22 @@ public final class BatchHardTripletLoss {
         return new TripletLossResult(loss, acc.build(valid, b.collapsed()), pos, neg);
     }
 
-    public static final class Builder {
-        private double margin = 0.2;
+    /** Options of this loss; default margin 0.2 (FaceNet), distance EUCLIDEAN, no normalization. */
+    public static final class Builder extends TripletLossBuilder<Builder> {
         private boolean softMargin;
-        private Distance distance = Distance.EUCLIDEAN;
-        private boolean normalize;
 
-        /** Hinge margin (default 0.2, FaceNet); ignored with soft margin. */
-        public Builder margin(double margin) {
-            BatchTriplets.checkMargin(margin);
-            this.margin = margin;
+        private Builder() {
+            super(0.2);
+        }
+
+        @Override
+        Builder self() {
             return this;
         }
 
         /** Use {@code softplus(d_ap - d_an)} instead of the hinge (default false). */
         public Builder softMargin(boolean softMargin) {
             this.softMargin = softMargin;
-            return this;
-        }
-
-        /** Distance (default EUCLIDEAN). */
-        public Builder distance(Distance distance) {
-            if (distance == null) {
-                throw new IllegalArgumentException("distance is null");
-            }
-            this.distance = distance;
-            return this;
-        }
-
-        /** L2-normalize the embeddings first (default false). */
-        public Builder normalize(boolean normalize) {
-            this.normalize = normalize;
             return this;
         }
 

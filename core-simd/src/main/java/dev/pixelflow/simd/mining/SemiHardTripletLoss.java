@@ -80,30 +80,14 @@ public final class SemiHardTripletLoss {
         return new TripletLossResult(loss, acc.build(valid, b.collapsed()), new int[0], new int[0]);
     }
 
-    public static final class Builder {
-        private double margin = 1.0;
-        private Distance distance = Distance.EUCLIDEAN;
-        private boolean normalize;
-
-        /** Hinge margin (default 1.0, as TF-Addons). */
-        public Builder margin(double margin) {
-            BatchTriplets.checkMargin(margin);
-            this.margin = margin;
-            return this;
+    /** Options of this loss; default margin 1.0 (TF-Addons), distance EUCLIDEAN, no normalization. */
+    public static final class Builder extends TripletLossBuilder<Builder> {
+        private Builder() {
+            super(1.0);
         }
 
-        /** Distance (default EUCLIDEAN, TF-Addons' default "L2"). */
-        public Builder distance(Distance distance) {
-            if (distance == null) {
-                throw new IllegalArgumentException("distance is null");
-            }
-            this.distance = distance;
-            return this;
-        }
-
-        /** L2-normalize the embeddings first (default false). */
-        public Builder normalize(boolean normalize) {
-            this.normalize = normalize;
+        @Override
+        Builder self() {
             return this;
         }
 
