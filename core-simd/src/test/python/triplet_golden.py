@@ -52,7 +52,11 @@ def batch_hard(x, y, margin, soft, kind, normalize):
     return loss, pos, neg
 
 
-def batch_all(x, y, margin, kind, normalize, positive_mean):
+def hinge(z, margin, soft):
+    return F.softplus(z) if soft else torch.clamp(z + margin, min=0)
+
+
+def batch_all(x, y, margin, kind, normalize, positive_mean, soft=False):
     d = pdist(prepare(x, normalize), kind)
     n = len(y)
     terms = []
@@ -62,7 +66,7 @@ def batch_all(x, y, margin, kind, normalize, positive_mean):
                 continue
             for q in range(n):
                 if y[q] != y[a]:
-                    terms.append(torch.clamp(d[a, p] - d[a, q] + margin, min=0))
+                    terms.append(hinge(d[a, p] - d[a, q], margin, soft))
     t = torch.stack(terms)
     if positive_mean:
         cnt = int((t > 0).sum().item())
@@ -70,7 +74,7 @@ def batch_all(x, y, margin, kind, normalize, positive_mean):
     return t.mean()
 
 
-def semi_hard(x, y, margin, kind, normalize):
+def semi_hard(x, y, margin, kind, normalize, soft=False):
     d = pdist(prepare(x, normalize), kind)
     n = len(y)
     terms = []
@@ -84,7 +88,7 @@ def semi_hard(x, y, margin, kind, normalize):
                 continue
             semi = [j for j in ns if d[a, j].item() > d[a, p].item()]
             q = min(semi, key=lambda j: d[a, j].item()) if semi else far
-            terms.append(torch.clamp(d[a, p] - d[a, q] + margin, min=0))
+            terms.append(hinge(d[a, p] - d[a, q], margin, soft))
     return torch.stack(terms).sum() / len(terms)
 
 
@@ -143,6 +147,8 @@ def main():
     batch_case("sh_euclid", lambda x, y: semi_hard(x, y, 1.0, "euclidean", False), y12, 5, 8, 0.6)
     batch_case("sh_sq", lambda x, y: semi_hard(x, y, 0.5, "squared", False), y12, 5, 9, 0.4)
     batch_case("sh_cos", lambda x, y: semi_hard(x, y, 0.2, "cosine", False), y_single, 4, 10, 1.0)
+    batch_case("ba_soft", lambda x, y: batch_all(x, y, 0.0, "euclidean", False, True, soft=True), y12, 5, 11, 0.6)
+    batch_case("sh_soft_sq", lambda x, y: semi_hard(x, y, 0.0, "squared", False, soft=True), y_single, 4, 12, 0.6)
     explicit_case("tml_plain", 7, 5, 11, False, 2, 1.0, 0.6)
     explicit_case("tml_swap", 7, 5, 12, True, 2, 1.0, 0.6)
     explicit_case("tml_p1", 7, 5, 13, False, 1, 1.0, 0.4)

@@ -4,21 +4,23 @@ import dev.pixelflow.simd.Tensor;
 
 /**
  * Batch-all triplet loss: every valid triplet (a, p, n) with {@code p != a}, {@code y_p = y_a},
- * {@code y_n != y_a}, {@code l = max(d(a, p) - d(a, n) + margin, 0)}. {@link Mode#POSITIVE_MEAN} (default,
+ * {@code y_n != y_a}, {@code l = max(d(a, p) - d(a, n) + margin, 0)}, or with soft margin
+ * {@code l = softplus(d(a, p) - d(a, n))}. {@link Mode#POSITIVE_MEAN} (default,
  * Hermans et al.) divides the sum by the number of triplets with {@code l > 0}; {@link Mode#MEAN} by the number
- * of valid triplets. 0 when the divisor is 0. Optional L2 normalization as in {@link BatchHardTripletLoss}.
+ * of valid triplets (with soft margin every triplet has {@code l > 0} unless softplus underflows, so the two
+ * modes agree). 0 when the divisor is 0. Optional L2 normalization as in {@link BatchHardTripletLoss}.
  */
 public final class BatchAllTripletLoss {
     /** Divisor of the summed triplet losses. */
     public enum Mode { POSITIVE_MEAN, MEAN }
 
-    private final double margin;
+    private final TripletHinge hinge;
     private final Distance distance;
     private final boolean normalize;
     private final Mode mode;
 
     private BatchAllTripletLoss(Builder b) {
-        this.margin = b.margin;
+        this.hinge = b.hinge();
         this.distance = b.distance;
         this.normalize = b.normalize;
         this.mode = b.mode;
@@ -56,13 +58,14 @@ public final class BatchAllTripletLoss {
                         continue;
                     }
                     double dan = b.dist(a, q);
-                    double l = Math.max(dap - dan + margin, 0);
+                    double l = hinge.loss(dap - dan);
                     total++;
                     if (l > 0) {
                         positive++;
                         sum += l;
-                        b.addGrad(a, p, 1);
-                        b.addGrad(a, q, -1);
+                        double g = hinge.slope(dap - dan);
+                        b.addGrad(a, p, g);
+                        b.addGrad(a, q, -g);
                     }
                     acc.add(dap, dan, l);
                 }

@@ -11,14 +11,12 @@ import dev.pixelflow.simd.Tensor;
  * through the chosen distances (ties: the first index wins) and the normalization.
  */
 public final class BatchHardTripletLoss {
-    private final double margin;
-    private final boolean softMargin;
+    private final TripletHinge hinge;
     private final Distance distance;
     private final boolean normalize;
 
     private BatchHardTripletLoss(Builder b) {
-        this.margin = b.margin;
-        this.softMargin = b.softMargin;
+        this.hinge = b.hinge();
         this.distance = b.distance;
         this.normalize = b.normalize;
     }
@@ -62,15 +60,8 @@ public final class BatchHardTripletLoss {
             double dap = b.dist(a, pos[a]);
             double dan = b.dist(a, neg[a]);
             double z = dap - dan;
-            double l;
-            double g;
-            if (softMargin) {
-                l = BatchTriplets.softplus(z);
-                g = BatchTriplets.sigmoid(z);
-            } else {
-                l = Math.max(z + margin, 0);
-                g = z + margin > 0 ? 1 : 0;
-            }
+            double l = hinge.loss(z);
+            double g = hinge.slope(z);
             sum += l;
             b.addGrad(a, pos[a], g);
             b.addGrad(a, neg[a], -g);
@@ -83,20 +74,12 @@ public final class BatchHardTripletLoss {
 
     /** Options of this loss; default margin 0.2 (FaceNet), distance EUCLIDEAN, no normalization. */
     public static final class Builder extends TripletLossBuilder<Builder> {
-        private boolean softMargin;
-
         private Builder() {
             super(0.2);
         }
 
         @Override
         Builder self() {
-            return this;
-        }
-
-        /** Use {@code softplus(d_ap - d_an)} instead of the hinge (default false). */
-        public Builder softMargin(boolean softMargin) {
-            this.softMargin = softMargin;
             return this;
         }
 

@@ -74,14 +74,6 @@ final class BatchTriplets {
         Embeddings.write(gx, grad);
     }
 
-    static double softplus(double z) {
-        return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-    }
-
-    static double sigmoid(double z) {
-        return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-    }
-
     static void checkMargin(double margin) {
         if (!(margin >= 0) || Double.isInfinite(margin)) {
             throw new IllegalArgumentException("margin must be finite and >= 0, got " + margin);

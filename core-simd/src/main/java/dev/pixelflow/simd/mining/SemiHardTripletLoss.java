@@ -6,18 +6,19 @@ import dev.pixelflow.simd.Tensor;
  * Semi-hard triplet loss (FaceNet, Schroff et al. 2015), following TF-Addons {@code triplet_semihard_loss}: for
  * every anchor-positive pair (a, p), {@code p != a}, the negative is the nearest one strictly farther than
  * {@code d(a, p)}; when there is none, the farthest negative of the anchor. The loss is
- * {@code sum max(d(a, p) - d(a, n) + margin, 0) / (number of anchor-positive pairs)}. The configured distance is
+ * {@code sum max(d(a, p) - d(a, n) + margin, 0) / (number of anchor-positive pairs)} (with soft margin, {@code softplus(d(a, p) - d(a, n))} in place of the hinge;
+ * the choice of negative is unchanged). The configured distance is
  * used (TF-Addons offers euclidean "L2", "squared-L2" and "angular"). Deviation from TF-Addons: anchors without any
  * negative are skipped and their pairs not counted (TF-Addons would compare against the row minimum); the loss
  * is 0 when no pair is counted.
  */
 public final class SemiHardTripletLoss {
-    private final double margin;
+    private final TripletHinge hinge;
     private final Distance distance;
     private final boolean normalize;
 
     private SemiHardTripletLoss(Builder b) {
-        this.margin = b.margin;
+        this.hinge = b.hinge();
         this.distance = b.distance;
         this.normalize = b.normalize;
     }
@@ -65,12 +66,13 @@ public final class SemiHardTripletLoss {
                     chosen = farthest;
                 }
                 double dan = b.dist(a, chosen);
-                double l = Math.max(dap - dan + margin, 0);
+                double l = hinge.loss(dap - dan);
                 pairs++;
                 sum += l;
                 if (l > 0) {
-                    b.addGrad(a, p, 1);
-                    b.addGrad(a, chosen, -1);
+                    double g = hinge.slope(dap - dan);
+                    b.addGrad(a, p, g);
+                    b.addGrad(a, chosen, -g);
                 }
                 acc.add(dap, dan, l);
             }

@@ -1,7 +1,7 @@
 package dev.pixelflow.simd.mining;
 
 /**
- * The options every batch triplet loss shares: margin, distance and L2 normalization. Each loss's builder
+ * The options every batch triplet loss shares: margin (hard or soft), distance and L2 normalization. Each loss's builder
  * extends it with its own options; the default margin is the loss's own (see its class documentation).
  *
  * @param <B> the concrete builder, returned by every setter so calls chain
@@ -10,6 +10,7 @@ public abstract class TripletLossBuilder<B extends TripletLossBuilder<B>> {
     double margin;
     Distance distance = Distance.EUCLIDEAN;
     boolean normalize;
+    boolean softMargin;
 
     TripletLossBuilder(double defaultMargin) {
         this.margin = defaultMargin;
@@ -35,6 +36,20 @@ public abstract class TripletLossBuilder<B extends TripletLossBuilder<B>> {
     public B normalize(boolean normalize) {
         this.normalize = normalize;
         return self();
+    }
+
+    /**
+     * Use the soft margin {@code softplus(d_ap - d_an)} (Hermans et al.) instead of the hinge
+     * {@code max(d_ap - d_an + margin, 0)}; the margin is then unused (default false).
+     */
+    public B softMargin(boolean softMargin) {
+        this.softMargin = softMargin;
+        return self();
+    }
+
+    /** The per-triplet loss of these options. */
+    TripletHinge hinge() {
+        return new TripletHinge(margin, softMargin);
     }
 
     abstract B self();

@@ -61,13 +61,16 @@ class TripletGoldenTest {
                     .forward(x, y, grad);
             case "sh_cos" -> SemiHardTripletLoss.builder().margin(0.2).distance(Distance.COSINE).build()
                     .forward(x, y, grad);
+            case "ba_soft" -> BatchAllTripletLoss.builder().softMargin(true).build().forward(x, y, grad);
+            case "sh_soft_sq" -> SemiHardTripletLoss.builder().softMargin(true).distance(Distance.SQUARED).build()
+                    .forward(x, y, grad);
             default -> throw new IllegalArgumentException(c);
         };
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"bh_euclid", "bh_soft_sq", "bh_cos_norm", "bh_euclid_norm", "bh_single", "ba_pos",
-        "ba_mean", "ba_sq_norm", "sh_euclid", "sh_sq", "sh_cos"})
+        "ba_mean", "ba_sq_norm", "sh_euclid", "sh_sq", "sh_cos", "ba_soft", "sh_soft_sq"})
     void batchLossesMatchTorch(String c) throws IOException {
         Tensor x = load(c + "_x");
         int[] y = ints(load(c + "_labels").toArray());

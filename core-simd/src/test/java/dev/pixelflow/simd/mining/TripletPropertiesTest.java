@@ -131,6 +131,16 @@ class TripletPropertiesTest {
                 checkGradient(x, t -> l.forward(t, y, null).loss(), g.toArray(), "semi-hard " + dist);
             }
         }
+        BatchAllTripletLoss softAll = BatchAllTripletLoss.builder().softMargin(true).distance(Distance.SQUARED).build();
+        try (Tensor g = Tensor.zeros(10, 4)) {
+            softAll.forward(x, y, g);
+            checkGradient(x, t -> softAll.forward(t, y, null).loss(), g.toArray(), "batch-all soft");
+        }
+        SemiHardTripletLoss softSemi = SemiHardTripletLoss.builder().softMargin(true).normalize(true).build();
+        try (Tensor g = Tensor.zeros(10, 4)) {
+            softSemi.forward(x, y, g);
+            checkGradient(x, t -> softSemi.forward(t, y, null).loss(), g.toArray(), "semi-hard soft");
+        }
     }
 
     @Test
