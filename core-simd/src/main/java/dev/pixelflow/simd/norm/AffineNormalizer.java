@@ -2,6 +2,7 @@ package dev.pixelflow.simd.norm;
 
 import dev.pixelflow.simd.Tensor;
 import dev.pixelflow.simd.internal.Kernels;
+import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
@@ -89,6 +90,35 @@ final class AffineNormalizer implements Normalizer {
         transform(stats, in, out, true, false);
     }
 
+    /**
+     * The affine map in double for a group whose parameters do not fit a float (a shift beyond the float
+     * range or a factor that overflows it, possible only with hand-made statistics); checks, then writes.
+     */
+    private static long inDouble(NormStats stats, int g, boolean inverse, boolean clip, Tensor in, Tensor out,
+                                 long off, int len, boolean checkFinite) {
+        MemorySegment src = in.segment();
+        MemorySegment dst = out.segment();
+        if (checkFinite) {
+            for (int i = 0; i < len; i++) {
+                if (!Float.isFinite(src.getAtIndex(NormChecks.F32, off + i))) {
+                    return i;
+                }
+            }
+        }
+        NormalizerSpec s = stats.spec();
+        double shift = stats.shift(g);
+        double mul = inverse ? stats.scale(g) / s.outSpan() : s.outSpan() / stats.scale(g);
+        for (int i = 0; i < len; i++) {
+            double x = src.getAtIndex(NormChecks.F32, off + i);
+            double y = inverse ? shift + (x - s.outLo()) * mul : s.outLo() + (x - shift) * mul;
+            if (clip) {
+                y = Math.min(1.0, Math.max(0.0, y));
+            }
+            dst.setAtIndex(NormChecks.F32, off + i, (float) y);
+        }
+        return -1;
+    }
+
     private static void checkGroups(NormStats stats, Tensor in) {
         NormScope scope = stats.spec().scope();
         int expected = scope.groups(in.dim(0), in.dim(1));
@@ -129,10 +159,15 @@ final class AffineNormalizer implements Normalizer {
         NormPlanes planes = NormPlanes.of(s.scope(), IN, in);
         long[] bad = new long[planes.count];
         planes.forEach(r -> {
-            int p = 4 * planes.group[r];
+            int g = planes.group[r];
+            int p = 4 * g;
             long off = planes.offset[r];
-            bad[r] = kernels.normAffine(in.segment(), off, out.segment(), off, planes.length[r], params[p],
-                    params[p + 1], params[p + 2], params[p + 3], lo, hi, checkFinite);
+            if (Float.isFinite(params[p]) && Float.isFinite(params[p + 2]) && Float.isFinite(params[p + 3])) {
+                bad[r] = kernels.normAffine(in.segment(), off, out.segment(), off, planes.length[r], params[p],
+                        params[p + 1], params[p + 2], params[p + 3], lo, hi, checkFinite);
+            } else {
+                bad[r] = inDouble(stats, g, inverse, clip, in, out, off, planes.length[r], checkFinite);
+            }
         });
         if (checkFinite) {
             for (int r = 0; r < planes.count; r++) {

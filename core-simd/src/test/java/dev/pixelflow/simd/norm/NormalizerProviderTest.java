@@ -177,4 +177,23 @@ class NormalizerProviderTest {
             }
         }
     }
+
+    @Test
+    void statisticsBeyondTheFloatRangeStillTransformCorrectly() {
+        NormalizerSpec spec = NormalizerSpec.zScore(NormScope.DATASET);
+        NormStats stats = new NormStats(spec, new double[] {0, 1e300}, new double[] {1e-40, 1e300});
+        try (Tensor x = Tensor.of(new float[] {0f, 1e-42f, 3f, -2f}, 1, 2, 1, 2); Tensor y = Tensor.zeros(1, 2, 1, 2);
+             Tensor back = Tensor.zeros(1, 2, 1, 2)) {
+            for (Ops.Provider p : PROVIDERS) {
+                Normalizer n = Normalizer.fromStats(stats, p);
+                n.apply(x, y);
+                assertEquals(0f, y.getFlat(0), 0f, p + ": 0 * huge factor");
+                assertEquals(1e-42 * 1e40, y.getFlat(1), 1e-3 * 1e-2, p + ": subnormal times huge factor");
+                assertEquals(-1f, y.getFlat(2), 1e-6f, p + ": shift beyond the float range");
+                assertEquals(-1f, y.getFlat(3), 1e-6f, p.toString());
+                n.inverse(y, back);
+                assertEquals(0f, back.getFlat(0), 0f, p + " inverse");
+            }
+        }
+    }
 }
