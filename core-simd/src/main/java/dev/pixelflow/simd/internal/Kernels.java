@@ -141,8 +141,10 @@ public interface Kernels {
 
     /**
      * Moments of the {@code n >= 1} floats {@code a[off, off + n)} in one pass over memory:
-     * {@code out[outOff] = mean}, {@code out[outOff + 1] = M2 = sum (x - mean)^2}, accurate in double terms
-     * also for data with a large common offset (chunked two-pass, chunks merged by Chan et al.'s formula).
+     * {@code out[outOff] = mean}, {@code out[outOff + 1] = M2 = sum (x - mean)^2}. Two passes per L1-sized chunk
+     * (sum, then deviations from the chunk mean), chunks merged in double by Chan et al.'s formula, so a large
+     * common offset (mean 1e4, std 1) costs no accuracy: against a double two-pass reference the mean is within
+     * 1e-6 std and M2 within 1e-5 relative (tested).
      *
      * @return false when a value is NaN or infinite ({@code out} then holds no meaningful numbers)
      */

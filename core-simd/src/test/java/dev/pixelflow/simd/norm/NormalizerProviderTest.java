@@ -196,4 +196,33 @@ class NormalizerProviderTest {
             }
         }
     }
+
+    @Test
+    void numpyGoldensHoldOnBothProviders() throws java.io.IOException {
+        Object[][] cases = {
+            {NormalizerSpec.zScore(NormScope.PER_IMAGE), "zscore_image"},
+            {NormalizerSpec.builder(NormMethod.Z_SCORE).eps(0.5).build(), "zscore_channel_eps"},
+            {NormalizerSpec.zScore(NormScope.DATASET), "zscore_dataset"},
+            {NormalizerSpec.builder(NormMethod.MIN_MAX).range(-1, 1).build(), "minmax_channel_range"},
+            {NormalizerSpec.minMax(NormScope.DATASET), "minmax_dataset"},
+            {NormalizerSpec.builder(NormMethod.QUANTILE).clip(true).build(), "quantile_channel_clip"},
+            {NormalizerSpec.quantile(NormScope.DATASET), "quantile_dataset"},
+        };
+        for (Ops.Provider p : PROVIDERS) {
+            for (Object[] c : cases) {
+                NormalizerSpec spec = (NormalizerSpec) c[0];
+                String golden = (String) c[1];
+                try (Tensor x = NormalizerGoldenTest.load("input"); Tensor expected = NormalizerGoldenTest.load(golden);
+                     Tensor out = Tensor.zeros(x.shape())) {
+                    Normalizer n = spec.scope() == NormScope.DATASET ? Normalizer.fit(spec, p, x)
+                            : Normalizer.of(spec, p);
+                    n.apply(x, out);
+                    NormalizerGoldenTest.assertClose(expected, out, p + " " + golden);
+                    out.copyFrom(x);
+                    n.apply(n.statistics(x), out, out);
+                    NormalizerGoldenTest.assertClose(expected, out, p + " " + golden + " in place with given stats");
+                }
+            }
+        }
+    }
 }
