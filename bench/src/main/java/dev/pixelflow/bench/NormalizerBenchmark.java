@@ -1,5 +1,6 @@
 package dev.pixelflow.bench;
 
+import dev.pixelflow.simd.Ops;
 import dev.pixelflow.simd.Tensor;
 import dev.pixelflow.simd.norm.NormScope;
 import dev.pixelflow.simd.norm.NormStats;
@@ -24,12 +25,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Per-channel ({@link NormScope#PER_CHANNEL}: one statistics group per image and channel) z-score and
- * 5%/95% quantile normalization through {@link Normalizer#apply(Tensor, Tensor)} on {@code [16,1,512,512]}
- * and {@code [16,3,128,128]} batches: statistics plus the affine transform into a separate output tensor.
- *
- * <p>Single implementation: the normalizers are plain Java and do not go through the {@code Ops} kernel
- * providers, so there is no vector/scalar pair here.
+ * Per-channel ({@link NormScope#PER_CHANNEL}: one statistics group per image and channel) z-score, min-max
+ * and 5%/95% quantile normalization through {@link Normalizer#apply(Tensor, Tensor)} on {@code [16,1,512,512]}
+ * and {@code [16,3,128,128]} batches: statistics plus the affine transform into a separate output tensor, on
+ * the Vector API kernels and on the scalar reference kernels ({@link Ops.Provider}). Z-score and min-max read
+ * the input twice (statistics, transform) and write the output once; quantile adds a copy and a sort per group.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,8 +39,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class NormalizerBenchmark {
 
-    @Param({"zscore", "quantile"})
+    @Param({"zscore", "minmax", "quantile"})
     public String method;
+
+    @Param({"vector", "scalar"})
+    public String provider;
 
     @Param({"16x1x512x512", "16x3x128x128"})
     public String shape;
@@ -58,10 +61,16 @@ public class NormalizerBenchmark {
         out = Tensor.zeros(dims);
         NormalizerSpec spec = switch (method) {
             case "zscore" -> NormalizerSpec.zScore(NormScope.PER_CHANNEL);
+            case "minmax" -> NormalizerSpec.minMax(NormScope.PER_CHANNEL);
             case "quantile" -> NormalizerSpec.quantile(NormScope.PER_CHANNEL);
-            default -> throw new IllegalArgumentException("method must be zscore or quantile, got " + method);
+            default -> throw new IllegalArgumentException("method must be zscore, minmax or quantile, got " + method);
         };
-        normalizer = Normalizer.of(spec);
+        Ops.Provider p = switch (provider) {
+            case "vector" -> Ops.Provider.VECTOR;
+            case "scalar" -> Ops.Provider.SCALAR;
+            default -> throw new IllegalArgumentException("provider must be vector or scalar, got " + provider);
+        };
+        normalizer = Normalizer.of(spec, p);
         selfCheck(dims[2] * dims[3]);
     }
 
@@ -81,6 +90,9 @@ public class NormalizerBenchmark {
             }
             shift = mean;
             scale = Math.sqrt(ss / plane);
+        } else if (method.equals("minmax")) {
+            shift = Arrays.stream(v).min().orElseThrow();
+            scale = Arrays.stream(v).max().orElseThrow() - shift;
         } else {
             Arrays.sort(v);
             shift = quantile(v, 0.05);
@@ -89,13 +101,13 @@ public class NormalizerBenchmark {
         NormStats stats = normalizer.apply(in, out);
         if (!(Math.abs(stats.shift(0) - shift) <= 1e-6 && Math.abs(stats.scale(0) - scale) <= 1e-6)) {
             throw new IllegalStateException(String.format(Locale.ROOT,
-                    "%s %s: statistics (%s, %s), reference (%s, %s)", method, shape,
+                    "%s %s %s: statistics (%s, %s), reference (%s, %s)", method, provider, shape,
                     stats.shift(0), stats.scale(0), shift, scale));
         }
         double y = (in.getFlat(0) - shift) / scale;
         if (!(Math.abs(out.getFlat(0) - y) <= 1e-4)) {
             throw new IllegalStateException(String.format(Locale.ROOT,
-                    "%s %s: output %s, reference %s", method, shape, out.getFlat(0), y));
+                    "%s %s %s: output %s, reference %s", method, provider, shape, out.getFlat(0), y));
         }
     }
 

@@ -136,4 +136,38 @@ public interface Kernels {
     double bceWithLogits(MemorySegment x, MemorySegment y, MemorySegment weight, MemorySegment posWeight,
                          int batch, int channels, long inner, float gradScale, MemorySegment grad,
                          MemorySegment lossMap);
+
+    // ------------------------------------------------------------------ input normalization
+
+    /**
+     * Moments of the {@code n >= 1} floats {@code a[off, off + n)} in one pass over memory:
+     * {@code out[outOff] = mean}, {@code out[outOff + 1] = M2 = sum (x - mean)^2}. Two passes per L1-sized chunk
+     * (sum, then deviations from the chunk mean), chunks merged in double by Chan et al.'s formula, so a large
+     * common offset (mean 1e4, std 1) costs no accuracy: against a double two-pass reference the mean is within
+     * 1e-6 std and M2 within 1e-5 relative (tested).
+     *
+     * @return false when a value is NaN or infinite ({@code out} then holds no meaningful numbers)
+     */
+    boolean normMoments(MemorySegment a, long off, long n, double[] out, int outOff);
+
+    /**
+     * {@code out[outOff] = min}, {@code out[outOff + 1] = max} of the {@code n >= 1} floats
+     * {@code a[off, off + n)}, one pass.
+     *
+     * @return false when a value is NaN or infinite
+     */
+    boolean normMinMax(MemorySegment a, long off, long n, double[] out, int outOff);
+
+    /**
+     * {@code out[outOff + i] = min(max(fma((in[inOff + i] - shiftHi) - shiftLo, mul, add), lo), hi)} in float for
+     * i in [0, n) (pass infinite bounds for no clamp). The shift is split into two floats so that the
+     * difference keeps the precision of a double shift when data sit on a large offset. {@code out} may be
+     * {@code in} with equal offsets. With {@code checkFinite}, the run is processed in chunks and a chunk is
+     * scanned before any of it is written.
+     *
+     * @return -1, or (with {@code checkFinite}) the index relative to the run of the first NaN or infinite
+     *     input; nothing from the start of the chunk holding it onwards has been written
+     */
+    long normAffine(MemorySegment in, long inOff, MemorySegment out, long outOff, long n, float shiftHi,
+                    float shiftLo, float mul, float add, float lo, float hi, boolean checkFinite);
 }

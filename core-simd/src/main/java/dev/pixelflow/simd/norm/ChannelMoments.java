@@ -1,8 +1,13 @@
 package dev.pixelflow.simd.norm;
 
 import dev.pixelflow.simd.Tensor;
+import dev.pixelflow.simd.internal.Kernels;
 
-/** Per-channel count, mean and sum of squared deviations (M2) of one [B, C, H, W] batch, two-pass in double. */
+/**
+ * Per-channel count, mean and sum of squared deviations (M2) of one [B, C, H, W] batch: one read of the data
+ * (the moments kernel per plane run, which also rejects NaN and infinities), runs merged in double by Chan et
+ * al.'s formula.
+ */
 final class ChannelMoments {
     final long count;
     final double[] mean;
@@ -14,33 +19,14 @@ final class ChannelMoments {
         this.m2 = m2;
     }
 
-    static ChannelMoments of(Tensor batch) {
+    static ChannelMoments of(Tensor batch, Kernels kernels) {
         NormChecks.requireImages("batch", batch);
-        NormChecks.requireFinite("batch", batch);
         int channels = batch.dim(1);
-        long count = (long) batch.dim(0) * batch.dim(2) * batch.dim(3);
-        double[] sum = new double[channels];
-        GroupStatistics.forPlanes(batch, NormScope.DATASET, (seg, off, len, c) -> {
-            double s = 0;
-            for (long i = 0; i < len; i++) {
-                s += seg.getAtIndex(NormChecks.F32, off + i);
-            }
-            sum[c] += s;
-        });
+        long[] count = new long[channels];
         double[] mean = new double[channels];
-        for (int c = 0; c < channels; c++) {
-            mean[c] = sum[c] / count;
-        }
         double[] m2 = new double[channels];
-        GroupStatistics.forPlanes(batch, NormScope.DATASET, (seg, off, len, c) -> {
-            double s = 0;
-            double m = mean[c];
-            for (long i = 0; i < len; i++) {
-                double d = seg.getAtIndex(NormChecks.F32, off + i) - m;
-                s += d * d;
-            }
-            m2[c] += s;
-        });
-        return new ChannelMoments(count, mean, m2);
+        GroupStatistics.moments(kernels, NormPlanes.of(NormScope.DATASET, new String[] {"batch"}, batch),
+                count, mean, m2);
+        return new ChannelMoments(count[0], mean, m2);
     }
 }

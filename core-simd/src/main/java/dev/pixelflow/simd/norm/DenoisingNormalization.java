@@ -22,15 +22,18 @@ public final class DenoisingNormalization {
         NormChecks.requireSameShape("noisy", noisy, "target", target);
         NormChecks.requireSameShape("noisy", noisy, "noisyOut", noisyOut);
         NormChecks.requireSameShape("noisy", noisy, "targetOut", targetOut);
-        NormChecks.requireFinite("target", target);
         if (targetOut.segment().address() == noisy.segment().address()
                 || noisyOut.segment().address() == target.segment().address()) {
             throw new IllegalArgumentException("outputs must not overwrite the other input (targetOut = noisy"
                     + " or noisyOut = target); in place means noisyOut = noisy and targetOut = target");
         }
+        // noisy is checked by statistics() and target up front, so that nothing is written when either holds
+        // a NaN or infinity; the transforms then skip their own check
+        AffineNormalizer affine = (AffineNormalizer) normalizer;
+        affine.requireFinite("target", target);
         NormStats stats = normalizer.statistics(noisy);
-        normalizer.apply(stats, target, targetOut);
-        normalizer.apply(stats, noisy, noisyOut);
+        affine.applyFinite(stats, target, targetOut);
+        affine.applyFinite(stats, noisy, noisyOut);
         return stats;
     }
 }

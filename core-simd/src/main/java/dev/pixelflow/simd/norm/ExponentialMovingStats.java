@@ -1,6 +1,7 @@
 package dev.pixelflow.simd.norm;
 
 import dev.pixelflow.simd.Tensor;
+import dev.pixelflow.simd.internal.KernelProvider;
 
 /**
  * Exponentially weighted per-channel mean and variance over a stream of {@code [B, C, H, W]} batches.
@@ -41,7 +42,7 @@ public final class ExponentialMovingStats {
             throw new IllegalArgumentException("batch has shape " + batch.shapeString() + " but the state has "
                     + channels + " channels");
         }
-        ChannelMoments m = ChannelMoments.of(batch);
+        ChannelMoments m = ChannelMoments.of(batch, KernelProvider.get());
         for (int c = 0; c < channels; c++) {
             double vb = m.m2[c] / m.count;
             if (!initialized) {

@@ -1,26 +1,40 @@
 package dev.pixelflow.simd.norm;
 
 import dev.pixelflow.simd.Tensor;
+import dev.pixelflow.simd.internal.KernelProvider;
+import dev.pixelflow.simd.internal.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
-/** Computes {@link NormStats} for a spec from one batch (per image / per channel) or a data set. */
+/**
+ * Computes {@link NormStats} for a spec from one batch (per image / per channel) or a data set. Each method
+ * reads the data once: the moments and min/max kernels also report NaN and infinities, so there is no
+ * separate finite check; the quantile copy checks each chunk while it is in L1.
+ */
 final class GroupStatistics {
+    /** Floats checked and copied at a time by the quantile gather (16 KiB, stays in L1). */
+    private static final int COPY_CHUNK = 4096;
+
     private GroupStatistics() {
+    }
+
+    /** {@link #compute(NormalizerSpec, Kernels, String[], Tensor...)} on the default kernels. */
+    static NormStats compute(NormalizerSpec spec, Tensor... tensors) {
+        return compute(spec, KernelProvider.get(), null, tensors);
     }
 
     /**
      * Statistics of {@code tensors} (all {@code [B, C, H, W]} with equal C; for scopes other than
-     * DATASET exactly one tensor). Values must be finite.
+     * DATASET exactly one tensor). Values must be finite. {@code names} labels the tensors in error messages
+     * (null: "tensor i").
      */
-    static NormStats compute(NormalizerSpec spec, Tensor... tensors) {
+    static NormStats compute(NormalizerSpec spec, Kernels kernels, String[] names, Tensor... tensors) {
         if (tensors.length == 0) {
             throw new IllegalArgumentException("no tensors to fit on");
         }
         int channels = -1;
         for (int i = 0; i < tensors.length; i++) {
-            NormChecks.requireImages("tensor " + i, tensors[i]);
-            NormChecks.requireFinite("tensor " + i, tensors[i]);
+            NormChecks.requireImages(names == null ? "tensor " + i : names[i], tensors[i]);
             if (channels < 0) {
                 channels = tensors[i].dim(1);
             } else if (tensors[i].dim(1) != channels) {
@@ -33,82 +47,75 @@ final class GroupStatistics {
             throw new IllegalArgumentException(scope + " statistics come from one batch, got " + tensors.length);
         }
         int groups = scope.groups(tensors[0].dim(0), channels);
-        long[] count = new long[groups];
-        for (Tensor t : tensors) {
-            long hw = (long) t.dim(2) * t.dim(3);
-            for (int b = 0; b < t.dim(0); b++) {
-                for (int c = 0; c < channels; c++) {
-                    count[scope.group(b, c, channels)] += hw;
-                }
-            }
-        }
+        NormPlanes planes = NormPlanes.of(scope, names, tensors);
         double[] shift = new double[groups];
         double[] scale = new double[groups];
         switch (spec.method()) {
-            case Z_SCORE -> zScore(spec, tensors, count, shift, scale);
-            case MIN_MAX -> minMax(spec, tensors, shift, scale);
-            case QUANTILE -> quantile(spec, tensors, count, shift, scale);
+            case Z_SCORE -> zScore(spec, kernels, planes, shift, scale);
+            case MIN_MAX -> minMax(kernels, planes, shift, scale);
+            case QUANTILE -> quantile(spec, kernels, planes, shift, scale);
         }
         return new NormStats(spec, shift, scale);
     }
 
-    private static void zScore(NormalizerSpec spec, Tensor[] tensors, long[] count, double[] mean, double[] scale) {
-        NormScope scope = spec.scope();
-        double[] sum = new double[mean.length];
-        for (Tensor t : tensors) {
-            forPlanes(t, scope, (seg, off, len, g) -> {
-                double s = 0;
-                for (long i = 0; i < len; i++) {
-                    s += seg.getAtIndex(NormChecks.F32, off + i);
-                }
-                sum[g] += s;
-            });
-        }
-        for (int g = 0; g < mean.length; g++) {
-            mean[g] = sum[g] / count[g];
-        }
+    private static void zScore(NormalizerSpec spec, Kernels k, NormPlanes planes, double[] mean, double[] scale) {
+        long[] count = new long[mean.length];
         double[] m2 = new double[mean.length];
-        for (Tensor t : tensors) {
-            forPlanes(t, scope, (seg, off, len, g) -> {
-                double s = 0;
-                double m = mean[g];
-                for (long i = 0; i < len; i++) {
-                    double d = seg.getAtIndex(NormChecks.F32, off + i) - m;
-                    s += d * d;
-                }
-                m2[g] += s;
-            });
-        }
+        moments(k, planes, count, mean, m2);
         for (int g = 0; g < mean.length; g++) {
             scale[g] = positive(Math.sqrt(m2[g] / count[g]) + spec.eps());
         }
     }
 
-    private static void minMax(NormalizerSpec spec, Tensor[] tensors, double[] min, double[] scale) {
+    /**
+     * Per-group count, mean and M2 of the runs of {@code planes} (one kernel pass each, in parallel), merged in
+     * run order by Chan et al.'s formula; throws on a non-finite value.
+     */
+    static void moments(Kernels k, NormPlanes planes, long[] count, double[] mean, double[] m2) {
+        double[] run = new double[2 * planes.count];
+        boolean[] finite = new boolean[planes.count];
+        planes.forEach(r -> finite[r] = k.normMoments(planes.segment(r), planes.offset[r], planes.length[r],
+                run, 2 * r));
+        planes.requireFinite(finite);
+        for (int r = 0; r < planes.count; r++) {
+            int g = planes.group[r];
+            long nb = planes.length[r];
+            long n = count[g] + nb;
+            double d = run[2 * r] - mean[g];
+            mean[g] += d * nb / n;
+            m2[g] += run[2 * r + 1] + d * d * ((double) count[g] * nb / n);
+            count[g] = n;
+        }
+    }
+
+    private static void minMax(Kernels k, NormPlanes planes, double[] min, double[] scale) {
+        double[] run = new double[2 * planes.count];
+        boolean[] finite = new boolean[planes.count];
+        planes.forEach(r -> finite[r] = k.normMinMax(planes.segment(r), planes.offset[r], planes.length[r],
+                run, 2 * r));
+        planes.requireFinite(finite);
         double[] max = new double[min.length];
         Arrays.fill(min, Double.POSITIVE_INFINITY);
         Arrays.fill(max, Double.NEGATIVE_INFINITY);
-        for (Tensor t : tensors) {
-            forPlanes(t, spec.scope(), (seg, off, len, g) -> {
-                double lo = min[g];
-                double hi = max[g];
-                for (long i = 0; i < len; i++) {
-                    double v = seg.getAtIndex(NormChecks.F32, off + i);
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
-                }
-                min[g] = lo;
-                max[g] = hi;
-            });
+        for (int r = 0; r < planes.count; r++) {
+            int g = planes.group[r];
+            min[g] = Math.min(min[g], run[2 * r]);
+            max[g] = Math.max(max[g], run[2 * r + 1]);
         }
         for (int g = 0; g < min.length; g++) {
             scale[g] = positive(max[g] - min[g]);
         }
     }
 
-    private static void quantile(NormalizerSpec spec, Tensor[] tensors, long[] count, double[] lo, double[] scale) {
+    private static void quantile(NormalizerSpec spec, Kernels k, NormPlanes planes, double[] lo, double[] scale) {
+        long[] count = new long[lo.length];
+        int[] at = new int[planes.count];
+        for (int r = 0; r < planes.count; r++) {
+            int g = planes.group[r];
+            at[r] = (int) Math.min(Integer.MAX_VALUE, count[g]);
+            count[g] += planes.length[r];
+        }
         float[][] values = new float[lo.length][];
-        int[] filled = new int[lo.length];
         for (int g = 0; g < lo.length; g++) {
             if (count[g] > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException("group " + g + " has " + count[g]
@@ -116,15 +123,31 @@ final class GroupStatistics {
             }
             values[g] = new float[(int) count[g]];
         }
-        for (Tensor t : tensors) {
-            forPlanes(t, spec.scope(), (seg, off, len, g) -> {
-                for (long i = 0; i < len; i++) {
-                    values[g][filled[g]++] = seg.getAtIndex(NormChecks.F32, off + i);
+        // Gather each run into its group's array; each chunk is checked (min/max kernel) while it sits in L1
+        // and then copied, so the data are read from memory once.
+        long[] bad = new long[planes.count];
+        planes.forEach(r -> {
+            MemorySegment seg = planes.segment(r);
+            double[] scratch = new double[2];
+            float[] dst = values[planes.group[r]];
+            bad[r] = -1;
+            for (int s = 0; s < planes.length[r]; s += COPY_CHUNK) {
+                int len = Math.min(COPY_CHUNK, planes.length[r] - s);
+                long src = planes.offset[r] + s;
+                if (!k.normMinMax(seg, src, len, scratch, 0)) {
+                    bad[r] = s;
+                    return;
                 }
-            });
+                MemorySegment.copy(seg, NormChecks.F32, src * Float.BYTES, dst, at[r] + s, len);
+            }
+        });
+        for (int r = 0; r < planes.count; r++) {
+            if (bad[r] >= 0) {
+                throw planes.nonFinite(r, bad[r]);
+            }
         }
+        NormPlanes.parallel(values.length, planes.total, g -> Arrays.sort(values[g]));
         for (int g = 0; g < lo.length; g++) {
-            Arrays.sort(values[g]);
             lo[g] = Quantiles.linear(values[g], spec.quantileLo());
             scale[g] = positive(Quantiles.linear(values[g], spec.quantileHi()) - lo[g]);
         }
@@ -133,22 +156,5 @@ final class GroupStatistics {
     /** A zero (or rounding-negative) scale divides by 1. */
     static double positive(double scale) {
         return scale > 0 ? scale : 1.0;
-    }
-
-    interface PlaneVisitor {
-        void visit(MemorySegment segment, long offset, long length, int group);
-    }
-
-    /** Visits every contiguous H*W plane (b, c) of {@code t} with its group index. */
-    static void forPlanes(Tensor t, NormScope scope, PlaneVisitor visitor) {
-        int batch = t.dim(0);
-        int channels = t.dim(1);
-        long hw = (long) t.dim(2) * t.dim(3);
-        MemorySegment seg = t.segment();
-        for (int b = 0; b < batch; b++) {
-            for (int c = 0; c < channels; c++) {
-                visitor.visit(seg, ((long) b * channels + c) * hw, hw, scope.group(b, c, channels));
-            }
-        }
     }
 }

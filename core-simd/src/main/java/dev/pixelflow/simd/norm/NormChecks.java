@@ -1,7 +1,7 @@
 package dev.pixelflow.simd.norm;
 
 import dev.pixelflow.simd.Tensor;
-import java.lang.foreign.MemorySegment;
+import dev.pixelflow.simd.internal.Kernels;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 
@@ -32,16 +32,14 @@ final class NormChecks {
         }
     }
 
-    /** Requires every value to be finite; names the first offending flat index. */
-    static void requireFinite(String name, Tensor t) {
-        MemorySegment s = t.segment();
-        long n = t.size();
-        for (long i = 0; i < n; i++) {
-            float v = s.getAtIndex(F32, i);
-            if (!Float.isFinite(v)) {
-                throw new IllegalArgumentException(name + " (shape " + t.shapeString() + ") holds " + v
-                        + " at flat index " + i);
-            }
-        }
+    /** Requires every value to be finite; names the first offending flat index. One vector pass. */
+    static void requireFinite(String name, Tensor t, Kernels kernels) {
+        NormPlanes.flat(name, t).requireFinite(kernels);
+    }
+
+    /** The error for a NaN or infinite value {@code v} at flat index {@code index} of {@code t}. */
+    static IllegalArgumentException nonFinite(String name, Tensor t, long index, float v) {
+        return new IllegalArgumentException(name + " (shape " + t.shapeString() + ") holds " + v
+                + " at flat index " + index);
     }
 }

@@ -1,6 +1,8 @@
 package dev.pixelflow.simd.norm;
 
 import dev.pixelflow.simd.Tensor;
+import dev.pixelflow.simd.internal.KernelProvider;
+import dev.pixelflow.simd.internal.Kernels;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -68,28 +70,37 @@ public final class QuantileSketch {
             throw new IllegalArgumentException("batch has shape " + batch.shapeString() + " but the sketch has "
                     + channels + " channels");
         }
-        NormChecks.requireFinite("batch", batch);
+        // one read for range and finite check (min/max kernel), one for the histogram
+        NormPlanes planes = NormPlanes.of(NormScope.DATASET, new String[] {"batch"}, batch);
+        double[] range = new double[2 * planes.count];
+        boolean[] finite = new boolean[planes.count];
+        Kernels k = KernelProvider.get();
+        planes.forEach(r -> finite[r] = k.normMinMax(planes.segment(r), planes.offset[r], planes.length[r],
+                range, 2 * r));
+        planes.requireFinite(finite);
         double[] lo = new double[channels];
         double[] hi = new double[channels];
         java.util.Arrays.fill(lo, Double.POSITIVE_INFINITY);
         java.util.Arrays.fill(hi, Double.NEGATIVE_INFINITY);
-        GroupStatistics.forPlanes(batch, NormScope.DATASET, (seg, off, len, c) -> {
-            for (long i = 0; i < len; i++) {
-                double v = seg.getAtIndex(NormChecks.F32, off + i);
-                lo[c] = Math.min(lo[c], v);
-                hi[c] = Math.max(hi[c], v);
-            }
-        });
+        for (int r = 0; r < planes.count; r++) {
+            int c = planes.group[r];
+            lo[c] = Math.min(lo[c], range[2 * r]);
+            hi[c] = Math.max(hi[c], range[2 * r + 1]);
+        }
         for (int c = 0; c < channels; c++) {
             cover(c, lo[c], hi[c]);
         }
-        GroupStatistics.forPlanes(batch, NormScope.DATASET, (MemorySegment seg, long off, long len, int c) -> {
+        for (int r = 0; r < planes.count; r++) {
+            int c = planes.group[r];
+            MemorySegment seg = planes.segment(r);
+            long off = planes.offset[r];
+            int len = planes.length[r];
             long[] cnt = counts[c];
-            for (long i = 0; i < len; i++) {
+            for (int i = 0; i < len; i++) {
                 cnt[index(c, seg.getAtIndex(NormChecks.F32, off + i))]++;
             }
             n[c] += len;
-        });
+        }
         return this;
     }
 

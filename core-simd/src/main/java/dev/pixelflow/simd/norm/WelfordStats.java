@@ -1,6 +1,7 @@
 package dev.pixelflow.simd.norm;
 
 import dev.pixelflow.simd.Tensor;
+import dev.pixelflow.simd.internal.KernelProvider;
 
 /**
  * Online per-channel mean and population variance over a stream of {@code [B, C, H, W]} batches
@@ -42,7 +43,7 @@ public final class WelfordStats {
             throw new IllegalArgumentException("batch has shape " + batch.shapeString() + " but the state has "
                     + channels + " channels");
         }
-        ChannelMoments m = ChannelMoments.of(batch);
+        ChannelMoments m = ChannelMoments.of(batch, KernelProvider.get());
         combine(m.count, m.mean, m.m2);
         return this;
     }

@@ -10,5 +10,11 @@
  * {@link dev.pixelflow.simd.norm.ExponentialMovingStats}, and the approximate
  * {@link dev.pixelflow.simd.norm.QuantileSketch}. {@link dev.pixelflow.simd.norm.DenoisingNormalization}
  * fits on the noisy input and applies the same transform to input and target.
+ *
+ * <p>The work runs on the kernel layer ({@code Kernels.normMoments}, {@code normMinMax}, {@code normAffine}):
+ * statistics read the data once (the moments kernel makes its two passes per L1-sized chunk and reports NaN
+ * and infinities, so there is no separate finite check) and the transform reads and writes it once. Planes
+ * (split into runs of at most 64 Ki floats) are spread over a fixed set of compute threads
+ * ({@code pixelflow.threads}) and combined in a fixed order, so results do not depend on the thread count.
  */
 package dev.pixelflow.simd.norm;

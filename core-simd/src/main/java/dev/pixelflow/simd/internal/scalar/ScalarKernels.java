@@ -162,4 +162,20 @@ public final class ScalarKernels implements Kernels {
                                 MemorySegment lossMap) {
         return ScalarLosses.bceWithLogits(x, y, weight, posWeight, batch, channels, inner, gradScale, grad, lossMap);
     }
+
+    @Override
+    public boolean normMoments(MemorySegment a, long off, long n, double[] out, int outOff) {
+        return ScalarNorm.moments(a, off, n, out, outOff);
+    }
+
+    @Override
+    public boolean normMinMax(MemorySegment a, long off, long n, double[] out, int outOff) {
+        return ScalarNorm.minMax(a, off, n, out, outOff);
+    }
+
+    @Override
+    public long normAffine(MemorySegment in, long inOff, MemorySegment out, long outOff, long n, float shiftHi,
+                           float shiftLo, float mul, float add, float lo, float hi, boolean checkFinite) {
+        return ScalarNorm.affine(in, inOff, out, outOff, n, shiftHi, shiftLo, mul, add, lo, hi, checkFinite);
+    }
 }

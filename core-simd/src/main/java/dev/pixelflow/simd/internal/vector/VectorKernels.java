@@ -163,4 +163,20 @@ public final class VectorKernels implements Kernels {
                                 MemorySegment lossMap) {
         return VectorLosses.bceWithLogits(x, y, weight, posWeight, batch, channels, inner, gradScale, grad, lossMap);
     }
+
+    @Override
+    public boolean normMoments(MemorySegment a, long off, long n, double[] out, int outOff) {
+        return VectorNorm.moments(a, off, n, out, outOff);
+    }
+
+    @Override
+    public boolean normMinMax(MemorySegment a, long off, long n, double[] out, int outOff) {
+        return VectorNorm.minMax(a, off, n, out, outOff);
+    }
+
+    @Override
+    public long normAffine(MemorySegment in, long inOff, MemorySegment out, long outOff, long n, float shiftHi,
+                           float shiftLo, float mul, float add, float lo, float hi, boolean checkFinite) {
+        return VectorNorm.affine(in, inOff, out, outOff, n, shiftHi, shiftLo, mul, add, lo, hi, checkFinite);
+    }
 }
