@@ -33,6 +33,8 @@ import java.util.Objects;
  * <p>Backward runs the nodes in reverse and sums the gradients of a node that feeds several consumers. Layer nodes
  * are the children of the graph, named by node name, so their parameters are named e.g. {@code "c1.weight"}. On top
  * of what its layers save, the graph saves its input and every node's output (references only) for the backward.
+ * The gradient of an {@code add} node is handed unchanged to each of its inputs' layers, so layers must treat
+ * {@code dy} as read-only (all layers of this package do).
  */
 public final class Graph implements Layer {
     /** The name of the graph's input in node input lists. */

@@ -139,6 +139,27 @@ class GraphTest {
     }
 
     @Test
+    void graphsNestAndCarryDropout() {
+        Graph inner = Graph.builder()
+                .node("c1", Conv2d.same(2, 2, 3), "input")
+                .node("drop", Dropout.of(0.3), "c1")
+                .add("sum", "drop", "input")
+                .output("sum");
+        Graph outer = Graph.builder()
+                .node("block", inner, "input")
+                .node("pool", GlobalAvgPool.create(), "block")
+                .node("fc", Dense.builder(2, 3).xavier().build(), "pool")
+                .node("norm", L2Normalize.create(), "fc")
+                .output("norm");
+        LayerChecks.checkGradients(outer, new int[] {3, 2, 7, 5}, 131);
+        try (Model m = Model.create(Graph.builder()
+                .node("block", Graph.builder().node("c1", Conv2d.same(2, 2, 3), "input").output("c1"), "input")
+                .output("block"), 1)) {
+            assertEquals(List.of("block.c1.weight", "block.c1.bias"), List.copyOf(m.namedParameters().keySet()));
+        }
+    }
+
+    @Test
     void backwardWithoutInputGradientGivesTheSameParameterGradients() {
         Graph g = Graph.builder()
                 .node("c1", Conv2d.same(2, 2, 3), "input")
