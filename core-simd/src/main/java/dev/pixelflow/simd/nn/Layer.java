@@ -14,7 +14,8 @@ import java.util.List;
  * {@linkplain Pass#save saves} what {@link #backward} needs; backward then runs in reverse order and
  * {@linkplain Pass#restore restores} exactly what forward saved, in reverse order. Backward <em>overwrites</em> the
  * gradients of the layer's own parameters (a parameter is used once per pass) and returns {@code dL/dx}, or
- * {@code null} when {@code inputGradient} is false (the first layer skips that work).
+ * {@code null} when {@code inputGradient} is false (the first layer skips that work). Backward treats {@code dy}
+ * as read-only: a {@link Graph} may hand the same gradient to several layers.
  */
 public interface Layer {
     /** A named child of a container layer; the name becomes part of its parameters' names. */
