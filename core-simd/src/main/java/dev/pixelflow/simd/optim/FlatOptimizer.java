@@ -4,6 +4,7 @@ import dev.pixelflow.simd.Tensor;
 import dev.pixelflow.simd.internal.Kernels;
 import dev.pixelflow.simd.nn.Model;
 import dev.pixelflow.simd.nn.Parameter;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -153,9 +154,9 @@ abstract class FlatOptimizer implements Optimizer {
             }
             offset += p.size();
         }
-        runStart = java.util.Arrays.copyOf(start, runs);
-        runLength = java.util.Arrays.copyOf(length, runs);
-        runDecays = java.util.Arrays.copyOf(decays, runs);
+        runStart = Arrays.copyOf(start, runs);
+        runLength = Arrays.copyOf(length, runs);
+        runDecays = Arrays.copyOf(decays, runs);
         model = m;
     }
 

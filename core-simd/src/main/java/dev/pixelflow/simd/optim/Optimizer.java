@@ -2,6 +2,7 @@ package dev.pixelflow.simd.optim;
 
 import dev.pixelflow.simd.Tensor;
 import dev.pixelflow.simd.nn.Model;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,7 +45,7 @@ public interface Optimizer extends AutoCloseable {
     Map<String, Tensor> state();
 
     /** The names {@link #state()} has once a step was taken, in order. */
-    java.util.List<String> stateNames();
+    List<String> stateNames();
 
     /**
      * Replaces the state with a saved one and binds the optimizer to {@code model}: the next step continues
