@@ -5,7 +5,8 @@ with fixed gradients and a learning rate that changes per step (dyadic values, e
 Run: /usr/bin/python3 core-simd/src/test/python/optim_golden.py   (from the repository root)
 Writes core-simd/src/test/resources/optim/*.npy (float32):
   p0 [10], grads [5, 10], lr [5]; <case>_params [5, 10] (parameters after each step, w then b);
-  <case>_<state> [10] (final optimizer state, flat like the parameters).
+  <case>_<state> [10] (final optimizer state, flat like the parameters);
+  lr_<schedule> [n]: the learning rate of torch.optim.lr_scheduler schedules (base lr 0.1) before each of n steps.
 """
 import os
 import numpy as np
@@ -37,6 +38,29 @@ def run(name, make, p0, grads, lrs, state_names):
         save(name + "_" + s, np.concatenate([opt.state[w][s].numpy(), opt.state[b][s].numpy()]))
 
 
+def rates(make, n):
+    p = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([p], lr=0.1)
+    sched = make(opt)
+    out = []
+    for _ in range(n):
+        out.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    return out
+
+
+def schedules():
+    S = torch.optim.lr_scheduler
+    save("lr_step", rates(lambda o: S.StepLR(o, step_size=3, gamma=0.5), 10))
+    save("lr_exponential", rates(lambda o: S.ExponentialLR(o, gamma=0.9), 10))
+    save("lr_cosine", rates(lambda o: S.CosineAnnealingLR(o, T_max=8, eta_min=0.01), 9))
+    # linear warm-up over 3 steps (factor (k+1)/3), then cosine annealing over 5 steps
+    save("lr_warmup_cosine", rates(lambda o: S.SequentialLR(o, [S.LinearLR(o, 1 / 3, 1.0, 2),
+                                                                 S.CosineAnnealingLR(o, T_max=5, eta_min=0.01)],
+                                                            milestones=[3]), 9))
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.RandomState(7)
@@ -60,3 +84,4 @@ if __name__ == "__main__":
         p0, grads, alr, ["exp_avg", "exp_avg_sq"])
     run("adamw", lambda g: torch.optim.AdamW(g, lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.1, **f),
         p0, grads, alr, ["exp_avg", "exp_avg_sq"])
+    schedules()

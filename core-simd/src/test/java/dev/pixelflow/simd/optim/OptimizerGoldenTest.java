@@ -11,12 +11,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.function.Function;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Against torch.optim in float64 ({@code src/test/python/optim_golden.py}): 5 steps with fixed gradients and a
- * changing learning rate, weight decay on the weight only. Tolerance {@code 1e-6 * (|expected| + 0.1)}: the
+ * changing learning rate, weight decay on the weight only; and the learning-rate schedules against
+ * {@code torch.optim.lr_scheduler}. Tolerance {@code 1e-6 * (|expected| + 0.1)}: the
  * Java update runs in float32.
  */
 class OptimizerGoldenTest {
@@ -78,6 +80,21 @@ class OptimizerGoldenTest {
         check("sgd_dampening", p, k -> Sgd.builder().momentum(0.75).dampening(0.25).weightDecay(0.05).kernels(k)
                 .build(), List.of("momentum_buffer"));
         check("sgd_plain", p, k -> Sgd.builder().kernels(k).build(), List.of());
+    }
+
+    @Test
+    void schedulesMatchPyTorch() throws IOException {
+        checkSchedule("lr_step", LearningRateSchedule.stepDecay(0.1, 3, 0.5));
+        checkSchedule("lr_exponential", LearningRateSchedule.exponential(0.1, 0.9));
+        checkSchedule("lr_cosine", LearningRateSchedule.cosine(0.1, 0.01, 8));
+        checkSchedule("lr_warmup_cosine", LearningRateSchedule.cosine(0.1, 0.01, 5).withWarmup(3));
+    }
+
+    private static void checkSchedule(String name, LearningRateSchedule s) throws IOException {
+        float[] expected = load(name);
+        for (int step = 0; step < expected.length; step++) {
+            assertClose(expected[step], s.rate(step), name + " step " + step);
+        }
     }
 
     @ParameterizedTest
