@@ -170,4 +170,37 @@ public interface Kernels {
      */
     long normAffine(MemorySegment in, long inOff, MemorySegment out, long outOff, long n, float shiftHi,
                     float shiftLo, float mul, float add, float lo, float hi, boolean checkFinite);
+
+    // ------------------------------------------------------------------ optimizer updates and gradient checks
+
+    /**
+     * One SGD step (PyTorch {@code torch.optim.SGD}) on elements {@code [off, off + n)} of the flat parameter
+     * {@code p}, gradient {@code g} and momentum buffer {@code buf}, in float:
+     * {@code d = g + weightDecay * p}; with a buffer, {@code buf = first ? d : momentum * buf + (1 - dampening) * d}
+     * and {@code d = nesterov ? d + momentum * buf : buf}; then {@code p -= lr * d}. {@code buf} is null when
+     * momentum is 0 (then momentum, dampening, nesterov and first are ignored). {@code g} is only read.
+     */
+    void sgdUpdate(MemorySegment p, MemorySegment g, MemorySegment buf, long off, long n, float lr,
+                   float weightDecay, float momentum, float dampening, boolean nesterov, boolean first);
+
+    /**
+     * One Adam/AdamW step (PyTorch {@code torch.optim.Adam}/{@code AdamW}, no amsgrad) on elements
+     * {@code [off, off + n)}, in float: {@code p *= decayScale} (AdamW's decoupled decay {@code 1 - lr * wd}, 1 for
+     * Adam); {@code d = g + l2 * p} (Adam's L2 weight decay, 0 for AdamW); {@code m = beta1 * m + c1 * d};
+     * {@code v = beta2 * v + c2 * d * d} with {@code c1 = 1 - beta1}, {@code c2 = 1 - beta2} rounded from
+     * double (not {@code 1f - beta}, which loses digits); {@code p -= stepSize * m / (sqrt(v) / bc2Sqrt + eps)} with
+     * {@code stepSize = lr / (1 - beta1^t)} and {@code bc2Sqrt = sqrt(1 - beta2^t)}. {@code g} is only read.
+     */
+    void adamUpdate(MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, long off, long n,
+                    float beta1, float c1, float beta2, float c2, float stepSize, float bc2Sqrt, float eps, float l2,
+                    float decayScale);
+
+    /**
+     * {@code sum a[i]^2} accumulated in double (so it never overflows for finite floats): finite exactly when
+     * every element is finite, NaN when one is NaN, infinite when one is infinite and none is NaN.
+     */
+    double squaredNorm(MemorySegment a, long n);
+
+    /** {@code a[i] = min(max(a[i], lo), hi)} in place; NaN stays NaN (like {@code torch.clamp_}). */
+    void clamp(MemorySegment a, float lo, float hi, long n);
 }

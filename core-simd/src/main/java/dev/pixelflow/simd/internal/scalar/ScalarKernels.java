@@ -178,4 +178,29 @@ public final class ScalarKernels implements Kernels {
                            float shiftLo, float mul, float add, float lo, float hi, boolean checkFinite) {
         return ScalarNorm.affine(in, inOff, out, outOff, n, shiftHi, shiftLo, mul, add, lo, hi, checkFinite);
     }
+
+    // ------------------------------------------------------------------ optimizer updates and gradient checks
+
+    @Override
+    public void sgdUpdate(MemorySegment p, MemorySegment g, MemorySegment buf, long off, long n, float lr,
+                          float weightDecay, float momentum, float dampening, boolean nesterov, boolean first) {
+        ScalarOptim.sgd(p, g, buf, off, n, lr, weightDecay, momentum, dampening, nesterov, first);
+    }
+
+    @Override
+    public void adamUpdate(MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, long off, long n,
+                           float beta1, float c1, float beta2, float c2, float stepSize, float bc2Sqrt, float eps,
+                           float l2, float decayScale) {
+        ScalarOptim.adam(p, g, m, v, off, n, beta1, c1, beta2, c2, stepSize, bc2Sqrt, eps, l2, decayScale);
+    }
+
+    @Override
+    public double squaredNorm(MemorySegment a, long n) {
+        return ScalarOptim.squaredNorm(a, n);
+    }
+
+    @Override
+    public void clamp(MemorySegment a, float lo, float hi, long n) {
+        ScalarOptim.clamp(a, lo, hi, n);
+    }
 }
