@@ -137,8 +137,9 @@ public final class SoftmaxCrossEntropy {
      * @param lossMap {@code [B,H,W]} or {@code [B,1,H,W]} (or {@code [N]}), or null (required for
      *     {@code NONE}); overwritten with the per-pixel loss (0 at ignored pixels)
      * @return the reduced loss ({@code NONE}: the sum of the map)
-     * @throws IllegalArgumentException on a shape mismatch, a NaN logit or a label that is neither a class nor
-     *     the ignore index (naming value and position); the outputs are then zero
+     * @throws IllegalArgumentException on a shape mismatch, outputs sharing memory with an input or each other, a
+     *     NaN logit or a label that is neither a class nor the ignore index (naming value and position); after
+     *     the last two the outputs are zero
      */
     public float forward(Tensor logits, Tensor labels, Tensor grad, Tensor lossMap) {
         ClassIndexInput.Dims d = check(logits, labels);
@@ -152,11 +153,30 @@ public final class SoftmaxCrossEntropy {
                     + Arrays.toString(m) + (m.length == 3 ? " or [" + m[0] + ", 1, " + m[1] + ", " + m[2] + "]" : "")
                     + " for logits " + logits.shapeString());
         }
+        noOverlap(grad, "grad", logits, "logits");
+        noOverlap(grad, "grad", labels, "labels");
+        noOverlap(lossMap, "lossMap", logits, "logits");
+        noOverlap(lossMap, "lossMap", labels, "labels");
+        noOverlap(lossMap, "lossMap", grad, "grad");
         if (reduction == Reduction.NONE && lossMap == null) {
             throw new IllegalArgumentException("reduction NONE needs a lossMap of shape "
                     + Arrays.toString(d.mapShape()));
         }
         return (float) run(d, logits, labels, grad, lossMap);
+    }
+
+    /** The kernel reads logits and labels after writing outputs, so they must not share memory. */
+    private static void noOverlap(Tensor out, String outName, Tensor in, String inName) {
+        if (out == null || in == null) {
+            return;
+        }
+        MemorySegment a = out.segment();
+        MemorySegment b = in.segment();
+        long a0 = a.address();
+        long b0 = b.address();
+        if (a.byteSize() > 0 && b.byteSize() > 0 && a0 < b0 + b.byteSize() && b0 < a0 + a.byteSize()) {
+            throw new IllegalArgumentException(outName + " must not share memory with " + inName);
+        }
     }
 
     /** {@code [B,H,W]}, or {@code [B,1,H,W]} like the labels (or {@code [N]}). */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * The binary cross-entropy kernels split over two threads: vector (two threads) against scalar (one thread) at
  * awkward sizes and at planes longer than one parallel block, with the tolerances of {@link BceKernelTest}; the
  * scalar kernel bit-identical on one and two threads; the facade with {@code threads(2)} against
- * {@code threads(1)}.
+ * {@code threads(1)} (to the ulps by which the vector EXP may differ between interpreted and compiled code).
  */
 class BceParallelTest {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -102,10 +102,16 @@ class BceParallelTest {
                     float b = two.forward(x, y, null, null, g2, m2);
                     String what = r + " " + p;
                     assertEquals(a, b, 1e-6 * (1 + Math.abs(a)), what);
+                    // the Vector API's EXP may round an ulp differently before and after JIT compilation, and
+                    // sigmoid - 1 turns that ulp into an absolute error of the gradient's scale
+                    double gMax = 0;
+                    for (long i = 0; i < x.size(); i++) {
+                        gMax = Math.max(gMax, Math.abs(g1.getFlat(i)));
+                    }
                     for (long i = 0; i < x.size(); i++) {
                         float e = g1.getFlat(i);
                         assertTrue(Float.isFinite(g2.getFlat(i)), what);
-                        assertEquals(e, g2.getFlat(i), 1e-6 * (1e-6 + Math.abs(e)), what + " grad " + i);
+                        assertEquals(e, g2.getFlat(i), 1e-6 * (gMax + Math.abs(e)), what + " grad " + i);
                         assertEquals(m1.getFlat(i), m2.getFlat(i), 1e-6 * (1 + Math.abs(m1.getFlat(i))),
                                 what + " map " + i);
                     }

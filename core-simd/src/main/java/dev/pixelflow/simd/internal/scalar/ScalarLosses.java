@@ -12,8 +12,11 @@ import java.lang.foreign.ValueLayout;
  */
 public final class ScalarLosses {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    /** Elements of one (batch, channel) plane per parallel item of the binary cross-entropy. */
-    public static final long BCE_BLOCK = 16_384;
+    /**
+     * Elements of one (batch, channel) plane per parallel item of the binary cross-entropy: small enough that one
+     * 3-channel 128x128 image (the facade calls the kernel per image) still splits evenly over two threads.
+     */
+    public static final long BCE_BLOCK = 4_096;
     /** Pixels (flat {@code b*S + s}) per parallel item of the softmax cross-entropy. */
     public static final long SCE_BLOCK = 8_192;
     /** Labels per parallel item of the label weight sum. */
