@@ -26,7 +26,8 @@ public final class BlockSums {
             return total;
         }
         double[] parts = new double[items];
-        pool.parallelFor(items, (from, to) -> {
+        // one chunk per item: the threads claim items as they go, which balances a busy machine
+        pool.parallelFor(items, items, (from, to) -> {
             for (int i = from; i < to; i++) {
                 parts[i] = item.run(i);
             }
