@@ -203,4 +203,42 @@ public interface Kernels {
 
     /** {@code a[i] = min(max(a[i], lo), hi)} in place; NaN stays NaN (like {@code torch.clamp_}). */
     void clamp(MemorySegment a, float lo, float hi, long n);
+
+    /**
+     * {@link #bceWithLogits(MemorySegment, MemorySegment, MemorySegment, MemorySegment, int, int, long, float,
+     * MemorySegment, MemorySegment) bceWithLogits} split over {@code pool} (null: the calling thread). The
+     * partial sums are combined in a fixed order, so the result does not depend on the number of threads.
+     */
+    double bceWithLogits(ComputePool pool, MemorySegment x, MemorySegment y, MemorySegment weight,
+                         MemorySegment posWeight, int batch, int channels, long inner, float gradScale,
+                         MemorySegment grad, MemorySegment lossMap);
+
+    /**
+     * Softmax cross-entropy over the classes of NCHW logits {@code [batch][classes][spatial]} with labels
+     * {@code [batch][spatial]} (integral floats), one pass over memory. Per pixel with label {@code y},
+     * {@code m = max_c x_c}, {@code S = sum_c exp(x_c - m)}, {@code eps = smoothing}, {@code W = sum_c w_c}:
+     * <pre>
+     *   l      = (1-eps) * w_y * (m - x_y + log S) + eps/C * (W log S + sum_c w_c (m - x_c))
+     *   grad_c = gradScale * [(1-eps) w_y (p_c - [c = y]) + eps/C (p_c W - w_c)],  p_c = exp(x_c - m) / S
+     * </pre>
+     * Pixels whose label equals {@code ignoreLabel} get loss 0 and gradient 0.
+     *
+     * @param classWeights {@code [classes]} or null (all 1)
+     * @param grad {@code [batch][classes][spatial]} gradient output or null
+     * @param lossMap {@code [batch][spatial]} per-pixel loss output or null
+     * @return the summed loss, or NaN when a label is neither {@code ignoreLabel} nor an integer in
+     *     {@code [0, classes)} or a logit is NaN; the kernel then stops before writing the offending pixels, so
+     *     the outputs never hold NaN written for them. The partial sums are combined in a fixed order.
+     */
+    double softmaxCrossEntropy(ComputePool pool, MemorySegment logits, MemorySegment labels, int batch,
+                               int classes, int spatial, float[] classWeights, float ignoreLabel, float smoothing,
+                               float gradScale, MemorySegment grad, MemorySegment lossMap);
+
+    /**
+     * {@code sum w[y_n]} over the {@code n} labels that are not {@code ignoreLabel} (the denominator of the
+     * weighted mean of {@link #softmaxCrossEntropy}); NaN when a label is neither {@code ignoreLabel} nor an
+     * integer in {@code [0, classes)}.
+     */
+    double softmaxLabelWeightSum(ComputePool pool, MemorySegment labels, long n, int classes, float[] classWeights,
+                                 float ignoreLabel);
 }

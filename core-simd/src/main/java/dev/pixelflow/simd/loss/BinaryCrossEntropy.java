@@ -4,7 +4,7 @@ import static dev.pixelflow.simd.loss.BceArguments.F;
 
 import dev.pixelflow.simd.Ops;
 import dev.pixelflow.simd.Tensor;
-import dev.pixelflow.simd.internal.KernelProvider;
+import dev.pixelflow.simd.internal.ComputePool;
 import dev.pixelflow.simd.internal.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -40,10 +40,12 @@ public final class BinaryCrossEntropy {
     private final Reduction reduction;
     private final float[] posWeight;
     private final Ops.Provider provider;
+    private final int threads;
 
     private BinaryCrossEntropy(Builder b) {
         this.reduction = b.reduction;
         this.provider = b.provider;
+        this.threads = b.threads;
         this.posWeight = b.posWeight == null ? null : b.posWeight.clone();
     }
 
@@ -165,16 +167,13 @@ public final class BinaryCrossEntropy {
      */
     private boolean fastPath(Tensor logits, Tensor target, Tensor weight, Tensor grad, Tensor lossMap, int batch,
             int channels, long spatial, double[] scale, double[] sums) {
-        Kernels k = switch (provider) {
-            case AUTO -> KernelProvider.get();
-            case VECTOR -> KernelProvider.vector();
-            case SCALAR -> KernelProvider.scalar();
-        };
+        Kernels k = LossThreads.kernels(provider);
+        ComputePool pool = LossThreads.pool(threads);
         long bytes = (long) channels * spatial * Float.BYTES;
         MemorySegment pw = posWeight == null ? null : MemorySegment.ofArray(posWeight);
         for (int b = 0; b < batch; b++) {
             long off = b * bytes;
-            double sum = k.bceWithLogits(slice(logits, off, bytes), slice(target, off, bytes),
+            double sum = k.bceWithLogits(pool, slice(logits, off, bytes), slice(target, off, bytes),
                     slice(weight, off, bytes), pw, 1, channels, spatial, (float) scale[b],
                     slice(grad, off, bytes), slice(lossMap, off, bytes));
             if (Double.isNaN(sum)) {
@@ -189,13 +188,23 @@ public final class BinaryCrossEntropy {
         return t == null ? null : t.segment().asSlice(offset, bytes);
     }
 
-    /** Builder; defaults: {@code MEAN}, no pos_weight, provider {@code AUTO}. */
+    /** Builder; defaults: {@code MEAN}, no pos_weight, provider {@code AUTO}, all cores. */
     public static final class Builder {
         private Reduction reduction = Reduction.MEAN;
         private float[] posWeight;
         private Ops.Provider provider = Ops.Provider.AUTO;
+        private int threads = Ops.defaultThreads();
 
         private Builder() {}
+
+        /**
+         * Compute threads for the unmasked case (default {@link Ops#defaultThreads()}); losses with the same count
+         * share one pool. The result does not depend on the count: partial sums are combined in a fixed order.
+         */
+        public Builder threads(int threads) {
+            this.threads = LossThreads.checkThreads(threads);
+            return this;
+        }
 
         /** Which kernels run the unmasked case (default {@code AUTO}, as {@link Ops#defaults()}). */
         public Builder provider(Ops.Provider provider) {

@@ -28,6 +28,17 @@ record ClassIndexInput(int batch, int classes, int spatial, int[] labels, long c
      * {@code ignore} (when {@code hasIgnore}).
      */
     static ClassIndexInput of(Tensor logits, Tensor labels, boolean hasIgnore, int ignore, String ignoreName) {
+        Dims d = dims(logits, labels);
+        checkNoNaN(logits);
+        return decode(d, labels, hasIgnore, ignore, ignoreName);
+    }
+
+    /** Shapes of validated logits and labels, without reading their data. */
+    record Dims(int batch, int classes, int spatial, int[] mapShape) {
+    }
+
+    /** Checks the shapes of logits and labels only (no data is read). */
+    static Dims dims(Tensor logits, Tensor labels) {
         int[] ls = logits.shape();
         int[] ts = labels.shape();
         int b;
@@ -60,6 +71,12 @@ record ClassIndexInput(int batch, int classes, int spatial, int[] labels, long c
         if (c < 1) {
             throw new IllegalArgumentException("logits " + logits.shapeString() + " have no classes");
         }
+        return new Dims(b, c, s, map);
+    }
+
+    /** Throws naming the first NaN logit and its position. */
+    static void checkNoNaN(Tensor logits) {
+        int[] ls = logits.shape();
         MemorySegment x = logits.segment();
         long n = logits.size();
         for (long i = 0; i < n; i++) {
@@ -68,6 +85,15 @@ record ClassIndexInput(int batch, int classes, int spatial, int[] labels, long c
                         + " is NaN");
             }
         }
+    }
+
+    /** Decodes the labels, throwing at the first one that is neither a class in [0, C) nor ignored. */
+    static ClassIndexInput decode(Dims d, Tensor labels, boolean hasIgnore, int ignore, String ignoreName) {
+        int[] ts = labels.shape();
+        int b = d.batch();
+        int c = d.classes();
+        int s = d.spatial();
+        int[] map = d.mapShape();
         MemorySegment y = labels.segment();
         int total = b * s;
         int[] decoded = new int[total];

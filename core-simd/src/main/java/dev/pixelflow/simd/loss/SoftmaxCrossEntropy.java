@@ -1,8 +1,10 @@
 package dev.pixelflow.simd.loss;
 
+import dev.pixelflow.simd.Ops;
 import dev.pixelflow.simd.Tensor;
+import dev.pixelflow.simd.internal.ComputePool;
+import dev.pixelflow.simd.internal.Kernels;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -12,7 +14,7 @@ import java.util.Objects;
  * <p>Layouts: logits {@code [B,C,H,W]} (or {@code [N,C]}); labels are integral floats {@code [B,H,W]} or
  * {@code [B,1,H,W]} (or {@code [N]}); optional class weights {@code w[C]} (all 1 when absent).
  *
- * <p>Per pixel n with label {@code y_n} and {@code log p_c = x_c - logsumexp(x)} (max-subtracted, in double):
+ * <p>Per pixel n with label {@code y_n} and {@code log p_c = x_c - logsumexp(x)} (max-subtracted):
  * <pre>
  *   l_n = (1 - eps) * (-w[y_n] * log p_{y_n}) + eps / C * sum_c (-w_c * log p_c)
  * </pre>
@@ -30,10 +32,16 @@ import java.util.Objects;
  * {@code a * [(1-eps) w[y] (p_c - [c = y]) + eps/C (p_c sum_k w_k - w_c)]} at counted pixels, where
  * {@code a} is {@code 1/sum w[y_n]} for {@code MEAN} and 1 for {@code SUM}; for {@code NONE} it is the
  * gradient of the sum of the map.
+ *
+ * <p>Computation: {@link #forward} returns the loss and writes the gradient (and the map) in one pass over the
+ * logits, on the kernel layer: the vector kernels work on {@code L} consecutive pixels at a time in float lanes
+ * (partial sums flushed to double every 2048 pixels), the scalar reference in double. {@link #loss},
+ * {@link #value} and {@link #gradient} run the same pass. The pixels are split into fixed blocks spread over
+ * {@link Builder#threads} compute threads; the blocks' sums are added in block order, so the thread count does
+ * not change the result. Invalid input (a NaN logit, a label that is neither a class nor the ignore index) stops
+ * the pass and is then located by a checking scan that names the value and its position.
  */
 public final class SoftmaxCrossEntropy {
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
-
     /** PyTorch's default {@code ignore_index}. */
     public static final int DEFAULT_IGNORE_INDEX = -100;
 
@@ -41,8 +49,12 @@ public final class SoftmaxCrossEntropy {
     private final int ignoreIndex;
     private final double labelSmoothing;
     private final Reduction reduction;
+    private final Ops.Provider provider;
+    private final int threads;
 
     private SoftmaxCrossEntropy(Builder b) {
+        this.provider = b.provider;
+        this.threads = b.threads;
         this.weights = b.weights;
         this.ignoreIndex = b.ignoreIndex;
         this.labelSmoothing = b.labelSmoothing;
@@ -80,128 +92,163 @@ public final class SoftmaxCrossEntropy {
      * {@code [B,H,W]} (or {@code [N]}) for {@code NONE}. The caller closes it.
      */
     public Tensor loss(Tensor logits, Tensor labels) {
-        ClassIndexInput in = check(logits, labels);
+        ClassIndexInput.Dims d = check(logits, labels);
         if (reduction == Reduction.NONE) {
-            Tensor map = Tensor.zeros(in.mapShape());
-            MemorySegment out = map.segment();
-            forEachPixel(in, logits, (i, l) -> out.setAtIndex(F32, i, (float) l));
+            Tensor map = Tensor.zeros(d.mapShape());
+            try {
+                run(d, logits, labels, null, map);
+            } catch (RuntimeException e) {
+                map.close();
+                throw e;
+            }
             return map;
         }
-        double[] total = new double[1];
-        forEachPixel(in, logits, (i, l) -> total[0] += l);
-        double scale = scale(in);
-        return Tensor.of(new float[] {(float) (total[0] * scale)}, 1);
+        return Tensor.of(new float[] {(float) run(d, logits, labels, null, null)}, 1);
     }
 
     /** The reduced loss as a double ({@code SUM} or {@code MEAN}; for {@code NONE}, the sum of the map). */
     public double value(Tensor logits, Tensor labels) {
-        ClassIndexInput in = check(logits, labels);
-        double[] total = new double[1];
-        forEachPixel(in, logits, (i, l) -> total[0] += l);
-        return total[0] * scale(in);
+        return run(check(logits, labels), logits, labels, null, null);
     }
 
     /** {@code dL/dlogits}, a new tensor shaped like {@code logits}; see the class comment. */
     public Tensor gradient(Tensor logits, Tensor labels) {
-        ClassIndexInput in = check(logits, labels);
-        int c = in.classes();
+        ClassIndexInput.Dims d = check(logits, labels);
         Tensor grad = Tensor.zeros(logits.shape());
-        double a = scale(in);
-        if (a == 0) {
-            return grad;
-        }
-        MemorySegment x = logits.segment();
-        MemorySegment g = grad.segment();
-        double eps = labelSmoothing;
-        double wSum = 0;
-        for (int k = 0; k < c; k++) {
-            wSum += w(k);
-        }
-        double[] logp = new double[c];
-        int[] y = in.labels();
-        for (int b = 0; b < in.batch(); b++) {
-            for (int s = 0; s < in.spatial(); s++) {
-                int label = y[b * in.spatial() + s];
-                if (label == ClassIndexInput.IGNORED) {
-                    continue;
-                }
-                in.logSoftmax(x, b, s, logp);
-                double wy = w(label);
-                for (int k = 0; k < c; k++) {
-                    double p = Math.exp(logp[k]);
-                    double d = (1 - eps) * wy * (p - (k == label ? 1 : 0)) + eps / c * (p * wSum - w(k));
-                    g.setAtIndex(F32, in.index(b, k, s), (float) (a * d));
-                }
-            }
+        try {
+            run(d, logits, labels, grad, null);
+        } catch (RuntimeException e) {
+            grad.close();
+            throw e;
         }
         return grad;
     }
 
-    private ClassIndexInput check(Tensor logits, Tensor labels) {
+    /**
+     * Computes the reduced loss and, in the same pass over memory, its gradient: per block of pixels the C
+     * logits are read once into cache, and loss, loss map and gradient are written from there. For {@code MEAN}
+     * the weight sum of the counted labels is taken first from the labels alone (one float per pixel).
+     *
+     * @param logits {@code [B,C,H,W]} (or {@code [N,C]}), no NaN
+     * @param labels {@code [B,H,W]} or {@code [B,1,H,W]} (or {@code [N]}): integral class indices or the ignore
+     *     index
+     * @param grad shaped like {@code logits}, or null; overwritten with {@code dL/dlogits} of the returned loss
+     *     (0 at ignored pixels)
+     * @param lossMap {@code [B,H,W]} or {@code [B,1,H,W]} (or {@code [N]}), or null (required for
+     *     {@code NONE}); overwritten with the per-pixel loss (0 at ignored pixels)
+     * @return the reduced loss ({@code NONE}: the sum of the map)
+     * @throws IllegalArgumentException on a shape mismatch, outputs sharing memory with an input or each other, a
+     *     NaN logit or a label that is neither a class nor the ignore index (naming value and position); after
+     *     the last two the outputs are zero
+     */
+    public float forward(Tensor logits, Tensor labels, Tensor grad, Tensor lossMap) {
+        ClassIndexInput.Dims d = check(logits, labels);
+        if (grad != null && !Arrays.equals(grad.shape(), logits.shape())) {
+            throw new IllegalArgumentException("grad " + grad.shapeString() + " must have the shape of logits "
+                    + logits.shapeString());
+        }
+        if (lossMap != null && !mapShapeOk(lossMap.shape(), d.mapShape())) {
+            int[] m = d.mapShape();
+            throw new IllegalArgumentException("lossMap " + lossMap.shapeString() + " must be "
+                    + Arrays.toString(m) + (m.length == 3 ? " or [" + m[0] + ", 1, " + m[1] + ", " + m[2] + "]" : "")
+                    + " for logits " + logits.shapeString());
+        }
+        noOverlap(grad, "grad", logits, "logits");
+        noOverlap(grad, "grad", labels, "labels");
+        noOverlap(lossMap, "lossMap", logits, "logits");
+        noOverlap(lossMap, "lossMap", labels, "labels");
+        noOverlap(lossMap, "lossMap", grad, "grad");
+        if (reduction == Reduction.NONE && lossMap == null) {
+            throw new IllegalArgumentException("reduction NONE needs a lossMap of shape "
+                    + Arrays.toString(d.mapShape()));
+        }
+        return (float) run(d, logits, labels, grad, lossMap);
+    }
+
+    /** The kernel reads logits and labels after writing outputs, so they must not share memory. */
+    private static void noOverlap(Tensor out, String outName, Tensor in, String inName) {
+        if (out == null || in == null) {
+            return;
+        }
+        MemorySegment a = out.segment();
+        MemorySegment b = in.segment();
+        long a0 = a.address();
+        long b0 = b.address();
+        if (a.byteSize() > 0 && b.byteSize() > 0 && a0 < b0 + b.byteSize() && b0 < a0 + a.byteSize()) {
+            throw new IllegalArgumentException(outName + " must not share memory with " + inName);
+        }
+    }
+
+    /** {@code [B,H,W]}, or {@code [B,1,H,W]} like the labels (or {@code [N]}). */
+    private static boolean mapShapeOk(int[] shape, int[] map) {
+        return Arrays.equals(shape, map)
+                || map.length == 3 && Arrays.equals(shape, new int[] {map[0], 1, map[1], map[2]});
+    }
+
+    /** The fused pass; grad and lossMap may be null. Returns the reduced loss (NONE: the sum of the map). */
+    private double run(ClassIndexInput.Dims d, Tensor logits, Tensor labels, Tensor grad, Tensor lossMap) {
+        Kernels k = LossThreads.kernels(provider);
+        ComputePool pool = LossThreads.pool(threads);
+        MemorySegment ys = labels.segment();
+        float ignore = ignoreIndex;
+        double scale = 1;
+        if (reduction == Reduction.MEAN) {
+            double den = k.softmaxLabelWeightSum(pool, ys, (long) d.batch() * d.spatial(), d.classes(), weights,
+                    ignore);
+            if (Double.isNaN(den)) {
+                fail(logits, labels, grad, lossMap);
+            }
+            scale = den == 0 ? 0 : 1 / den;
+        }
+        double total = k.softmaxCrossEntropy(pool, logits.segment(), ys, d.batch(), d.classes(), d.spatial(),
+                weights, ignore, (float) labelSmoothing, (float) scale, grad == null ? null : grad.segment(),
+                lossMap == null ? null : lossMap.segment());
+        if (Double.isNaN(total)) {
+            // an invalid input stops the kernel; a NaN from infinite logits is a result and is returned as such
+            if (!validInputs(logits, labels)) {
+                fail(logits, labels, grad, lossMap);
+            }
+        }
+        return total * scale;
+    }
+
+    private boolean validInputs(Tensor logits, Tensor labels) {
+        try {
+            ClassIndexInput.of(logits, labels, true, ignoreIndex, "ignore_index");
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Zeroes the outputs and throws the message that names the first invalid input. */
+    private void fail(Tensor logits, Tensor labels, Tensor grad, Tensor lossMap) {
+        if (grad != null) {
+            grad.segment().fill((byte) 0);
+        }
+        if (lossMap != null) {
+            lossMap.segment().fill((byte) 0);
+        }
+        ClassIndexInput.of(logits, labels, true, ignoreIndex, "ignore_index");
+        throw new IllegalStateException("the loss kernel rejected inputs that pass validation");
+    }
+
+    private ClassIndexInput.Dims check(Tensor logits, Tensor labels) {
         Objects.requireNonNull(logits, "logits");
         Objects.requireNonNull(labels, "labels");
-        ClassIndexInput in = ClassIndexInput.of(logits, labels, true, ignoreIndex, "ignore_index");
-        if (weights != null && weights.length != in.classes()) {
+        ClassIndexInput.Dims d = ClassIndexInput.dims(logits, labels);
+        if (weights != null && weights.length != d.classes()) {
             throw new IllegalArgumentException("weights have " + weights.length + " entries but logits "
-                    + logits.shapeString() + " have " + in.classes() + " classes");
+                    + logits.shapeString() + " have " + d.classes() + " classes");
         }
-        return in;
-    }
-
-    private double w(int c) {
-        return weights == null ? 1.0 : weights[c];
-    }
-
-    /** 1 for SUM/NONE; 1/sum w[y_n] for MEAN, 0 when that sum is 0. */
-    private double scale(ClassIndexInput in) {
-        if (reduction != Reduction.MEAN) {
-            return 1;
-        }
-        double den = 0;
-        for (int label : in.labels()) {
-            if (label != ClassIndexInput.IGNORED) {
-                den += w(label);
-            }
-        }
-        return den == 0 ? 0 : 1 / den;
-    }
-
-    private interface PixelSink {
-        void accept(long flatPixel, double loss);
-    }
-
-    private void forEachPixel(ClassIndexInput in, Tensor logits, PixelSink sink) {
-        int c = in.classes();
-        MemorySegment x = logits.segment();
-        double[] logp = new double[c];
-        int[] y = in.labels();
-        double eps = labelSmoothing;
-        for (int b = 0; b < in.batch(); b++) {
-            for (int s = 0; s < in.spatial(); s++) {
-                int i = b * in.spatial() + s;
-                int label = y[i];
-                if (label == ClassIndexInput.IGNORED) {
-                    continue;
-                }
-                in.logSoftmax(x, b, s, logp);
-                double l = -(1 - eps) * w(label) * logp[label];
-                if (eps != 0) {
-                    double smooth = 0;
-                    for (int k = 0; k < c; k++) {
-                        smooth -= w(k) * logp[k];
-                    }
-                    l += eps / c * smooth;
-                }
-                sink.accept(i, l);
-            }
-        }
+        return d;
     }
 
     @Override
     public String toString() {
         return "SoftmaxCrossEntropy[weights=" + (weights == null ? "none" : Arrays.toString(weights))
                 + ", ignoreIndex=" + ignoreIndex + ", labelSmoothing=" + labelSmoothing + ", reduction="
-                + reduction + "]";
+                + reduction + ", provider=" + provider + ", threads=" + threads + "]";
     }
 
     /** Builder; every setter validates its argument. */
@@ -210,8 +257,25 @@ public final class SoftmaxCrossEntropy {
         private int ignoreIndex = DEFAULT_IGNORE_INDEX;
         private double labelSmoothing;
         private Reduction reduction = Reduction.MEAN;
+        private Ops.Provider provider = Ops.Provider.AUTO;
+        private int threads = Ops.defaultThreads();
 
         private Builder() {
+        }
+
+        /** Which kernels run the loss (default {@code AUTO}, as {@link Ops#defaults()}). */
+        public Builder provider(Ops.Provider provider) {
+            this.provider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /**
+         * Compute threads (default {@link Ops#defaultThreads()}); losses with the same count share one pool. The
+         * result does not depend on the count: partial sums are combined in a fixed order.
+         */
+        public Builder threads(int threads) {
+            this.threads = LossThreads.checkThreads(threads);
+            return this;
         }
 
         /** Per-class weights {@code w[C]}, each finite and {@code >= 0} (copied). */

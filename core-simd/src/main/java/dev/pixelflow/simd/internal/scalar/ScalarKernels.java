@@ -160,7 +160,30 @@ public final class ScalarKernels implements Kernels {
     public double bceWithLogits(MemorySegment x, MemorySegment y, MemorySegment weight, MemorySegment posWeight,
                                 int batch, int channels, long inner, float gradScale, MemorySegment grad,
                                 MemorySegment lossMap) {
-        return ScalarLosses.bceWithLogits(x, y, weight, posWeight, batch, channels, inner, gradScale, grad, lossMap);
+        return ScalarLosses.bceWithLogits(null, x, y, weight, posWeight, batch, channels, inner, gradScale, grad,
+                lossMap);
+    }
+
+    @Override
+    public double bceWithLogits(ComputePool pool, MemorySegment x, MemorySegment y, MemorySegment weight,
+                                MemorySegment posWeight, int batch, int channels, long inner, float gradScale,
+                                MemorySegment grad, MemorySegment lossMap) {
+        return ScalarLosses.bceWithLogits(pool, x, y, weight, posWeight, batch, channels, inner, gradScale, grad,
+                lossMap);
+    }
+
+    @Override
+    public double softmaxCrossEntropy(ComputePool pool, MemorySegment logits, MemorySegment labels, int batch,
+                                      int classes, int spatial, float[] classWeights, float ignoreLabel,
+                                      float smoothing, float gradScale, MemorySegment grad, MemorySegment lossMap) {
+        return ScalarLosses.softmaxCrossEntropy(pool, logits, labels, batch, classes, spatial, classWeights, ignoreLabel,
+                smoothing, gradScale, grad, lossMap);
+    }
+
+    @Override
+    public double softmaxLabelWeightSum(ComputePool pool, MemorySegment labels, long n, int classes,
+                                        float[] classWeights, float ignoreLabel) {
+        return ScalarLosses.softmaxLabelWeightSum(pool, labels, n, classes, classWeights, ignoreLabel);
     }
 
     @Override

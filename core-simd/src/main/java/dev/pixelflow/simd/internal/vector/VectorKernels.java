@@ -161,7 +161,30 @@ public final class VectorKernels implements Kernels {
     public double bceWithLogits(MemorySegment x, MemorySegment y, MemorySegment weight, MemorySegment posWeight,
                                 int batch, int channels, long inner, float gradScale, MemorySegment grad,
                                 MemorySegment lossMap) {
-        return VectorLosses.bceWithLogits(x, y, weight, posWeight, batch, channels, inner, gradScale, grad, lossMap);
+        return VectorLosses.bceWithLogits(null, x, y, weight, posWeight, batch, channels, inner, gradScale, grad,
+                lossMap);
+    }
+
+    @Override
+    public double bceWithLogits(ComputePool pool, MemorySegment x, MemorySegment y, MemorySegment weight,
+                                MemorySegment posWeight, int batch, int channels, long inner, float gradScale,
+                                MemorySegment grad, MemorySegment lossMap) {
+        return VectorLosses.bceWithLogits(pool, x, y, weight, posWeight, batch, channels, inner, gradScale, grad,
+                lossMap);
+    }
+
+    @Override
+    public double softmaxCrossEntropy(ComputePool pool, MemorySegment logits, MemorySegment labels, int batch,
+                                      int classes, int spatial, float[] classWeights, float ignoreLabel,
+                                      float smoothing, float gradScale, MemorySegment grad, MemorySegment lossMap) {
+        return VectorLosses.softmaxCrossEntropy(pool, logits, labels, batch, classes, spatial, classWeights, ignoreLabel,
+                smoothing, gradScale, grad, lossMap);
+    }
+
+    @Override
+    public double softmaxLabelWeightSum(ComputePool pool, MemorySegment labels, long n, int classes,
+                                        float[] classWeights, float ignoreLabel) {
+        return VectorLosses.softmaxLabelWeightSum(pool, labels, n, classes, classWeights, ignoreLabel);
     }
 
     @Override
