@@ -36,7 +36,7 @@ public final class Ops implements AutoCloseable {
     }
 
     private static final class Shared {
-        static final Ops INSTANCE = new Ops(KernelProvider.get(), new ComputePool(defaultThreads()), false);
+        static final Ops INSTANCE = new Ops(KernelProvider.get(), ComputePool.shared(defaultThreads()), false);
     }
 
     private final Kernels k;

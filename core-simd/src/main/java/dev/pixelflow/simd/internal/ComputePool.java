@@ -1,5 +1,6 @@
 package dev.pixelflow.simd.internal;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,6 +27,7 @@ public final class ComputePool implements AutoCloseable {
     }
 
     private static final int SPINS = 2_000;
+    private static final ConcurrentHashMap<Integer, ComputePool> SHARED = new ConcurrentHashMap<>();
 
     private final int threads;
     private final Worker[] workers;
@@ -44,6 +46,15 @@ public final class ComputePool implements AutoCloseable {
             workers[i] = new Worker(i + 1);
             workers[i].start();
         }
+    }
+
+    /**
+     * The JVM-wide pool of {@code threads} threads, created on first use and never closed: {@link
+     * dev.pixelflow.simd.Ops#defaults()}, the losses and the normalizers share it, so a process runs one set of
+     * compute threads per size instead of one per component.
+     */
+    public static ComputePool shared(int threads) {
+        return SHARED.computeIfAbsent(threads, ComputePool::new);
     }
 
     public int threads() {

@@ -4,22 +4,19 @@ import dev.pixelflow.simd.Ops;
 import dev.pixelflow.simd.internal.ComputePool;
 import dev.pixelflow.simd.internal.KernelProvider;
 import dev.pixelflow.simd.internal.Kernels;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Kernels and compute threads for the losses that run on the kernel layer. Losses are immutable values, so they
- * do not own threads: every loss configured with {@code t} threads shares one daemon {@link ComputePool} of that
- * size, created on first use and kept for the life of the JVM.
+ * do not own threads: every loss configured with {@code t} threads uses the JVM-wide
+ * {@link ComputePool#shared shared pool} of that size.
  */
 final class LossThreads {
-    private static final ConcurrentHashMap<Integer, ComputePool> POOLS = new ConcurrentHashMap<>();
-
     private LossThreads() {
     }
 
     /** The shared pool of {@code threads} threads, or null for 1 (run on the calling thread). */
     static ComputePool pool(int threads) {
-        return threads <= 1 ? null : POOLS.computeIfAbsent(threads, ComputePool::new);
+        return threads <= 1 ? null : ComputePool.shared(threads);
     }
 
     static Kernels kernels(Ops.Provider provider) {

@@ -22,7 +22,7 @@ final class NormPlanes {
 
     /** Compute threads of the normalizers (pixelflow.threads, as {@link Ops#defaults()}); parked when idle. */
     private static final class Pool {
-        static final ComputePool INSTANCE = new ComputePool(Ops.defaultThreads());
+        static final ComputePool INSTANCE = ComputePool.shared(Ops.defaultThreads());
     }
 
     final Tensor[] tensors;

@@ -20,6 +20,7 @@ import dev.pixelflow.simd.nn.ModelSnapshot;
 import dev.pixelflow.simd.nn.Pass;
 import dev.pixelflow.simd.optim.Adam;
 import dev.pixelflow.simd.optim.Optimizer;
+import dev.pixelflow.simd.optim.Sgd;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -53,9 +54,9 @@ class TrainerTest {
 
     @Test
     void lossFallsAndSnapshotsCarryTheVersion() {
-        try (Model model = segmenter(1); Optimizer adam = Adam.builder().build();
+        try (Model model = segmenter(1); Optimizer sgd = Sgd.builder().momentum(0.9).build();
              Trainer<Tensor> t = Trainer.builder(model, Objectives.binarySegmentation(BinaryCrossEntropy.builder().build()),
-                     adam).ops(OPS).learningRate(4e-2).build();
+                     sgd).ops(OPS).learningRate(0.1).build();
              Tensor x = Tensor.zeros(4, 1, 16, 16); Tensor y = Tensor.zeros(4, 1, 16, 16)) {
             SplittableRandom r = new SplittableRandom(3);
             double first = 0;
