@@ -8,6 +8,7 @@ import dev.pixelflow.simd.internal.PoolGeometry;
 import dev.pixelflow.simd.internal.UpsampleGeometry;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tensor operations: GEMM, convolutions, pooling, resizing, activations, elementwise ops, reductions
@@ -145,10 +146,10 @@ public final class Ops implements AutoCloseable {
 
     /**
      * Convolution (cross-correlation, PyTorch {@code Conv2d}): x {@code [n, cin, h, w]}, weight
-     * {@code [cout, cin/groups, kh, kw]}, optional bias {@code [cout]}, y {@code [n, cout, oh, ow]}
+     * {@code [cout, cin/groups, kh, kw]}, optional bias {@code [cout]} (null: none), y {@code [n, cout, oh, ow]}
      * (see {@link Conv2dSpec} for the size formula).
      */
-    public void conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dSpec spec, Tensor y) {
+    public void conv2d(Tensor x, Tensor weight, @Nullable Tensor bias, Conv2dSpec spec, Tensor y) {
         ConvGeometry g = convGeometry(x.shape(), weight.shape(), spec, "conv2d");
         expect(y, "conv2d output y", g.n(), g.cout(), g.oh(), g.ow());
         if (bias != null) {
@@ -194,11 +195,11 @@ public final class Ops implements AutoCloseable {
 
     /**
      * Transposed convolution (PyTorch {@code ConvTranspose2d}): x {@code [n, cin, h, w]}, weight
-     * {@code [cin, cout/groups, kh, kw]}, optional bias {@code [cout]}, y {@code [n, cout, oh, ow]} with
+     * {@code [cin, cout/groups, kh, kw]}, optional bias {@code [cout]} (null: none), y {@code [n, cout, oh, ow]} with
      * {@code oh = (h-1)*stride - 2*pad + dilation*(kh-1) + outputPadding + 1}. It is the gradient of a
      * convolution with respect to its input, and is computed as such.
      */
-    public void convTranspose2d(Tensor x, Tensor weight, Tensor bias, Conv2dSpec spec, Tensor y) {
+    public void convTranspose2d(Tensor x, Tensor weight, @Nullable Tensor bias, Conv2dSpec spec, Tensor y) {
         ConvGeometry g = transposedGeometry(x.shape(), weight.shape(), spec, "convTranspose2d");
         expect(y, "convTranspose2d output y", g.n(), g.cin(), g.h(), g.w());
         if (bias != null) {

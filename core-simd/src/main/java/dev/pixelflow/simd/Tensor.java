@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A dense float32 tensor in row-major (C) order on a native {@link MemorySegment}.
@@ -23,9 +24,9 @@ public final class Tensor implements AutoCloseable {
     private final MemorySegment segment;
     private final int[] shape;
     private final long size;
-    private final Arena arena; // null for views
+    private final @Nullable Arena arena; // null for views
 
-    private Tensor(MemorySegment segment, int[] shape, long size, Arena arena) {
+    private Tensor(MemorySegment segment, int[] shape, long size, @Nullable Arena arena) {
         this.segment = segment;
         this.shape = shape;
         this.size = size;

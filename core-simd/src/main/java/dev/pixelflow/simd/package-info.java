@@ -4,5 +4,10 @@
  * argument-checked), the op specs ({@link dev.pixelflow.simd.Conv2dSpec}, {@link dev.pixelflow.simd.Pool2dSpec},
  * {@link dev.pixelflow.simd.Activation}) and NumPy interchange ({@link dev.pixelflow.simd.Npy}).
  * No incubator type appears here.
+ *
+ * <p>Types are non-null unless annotated {@link org.jspecify.annotations.Nullable @Nullable}.
  */
+@NullMarked
 package dev.pixelflow.simd;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A streaming confusion matrix over {@code C} classes: {@code count(target, predicted)} pixels whose target
@@ -25,7 +26,7 @@ public final class ConfusionMatrix {
     private final int classes;
     private final boolean hasIgnore;
     private final int ignoreLabel;
-    private final double[] classWeights; // null when not configured
+    private final double @Nullable [] classWeights; // null when not configured
     private final long[] counts; // [target * classes + predicted]
 
     private ConfusionMatrix(Builder b) {
@@ -54,7 +55,7 @@ public final class ConfusionMatrix {
     }
 
     /** The per-class weights (a copy), or null when none were configured. */
-    public double[] classWeights() {
+    public double @Nullable [] classWeights() {
         return classWeights == null ? null : classWeights.clone();
     }
 
@@ -262,7 +263,7 @@ public final class ConfusionMatrix {
         private final int classes;
         private boolean hasIgnore;
         private int ignoreLabel;
-        private double[] classWeights;
+        private double @Nullable [] classWeights;
 
         private Builder(int classes) {
             if (classes < 1 || classes > 46_340) { // classes^2 must fit an int array

@@ -5,5 +5,10 @@
  * and embedding metrics ({@link dev.pixelflow.simd.metrics.EmbeddingMetrics}: recall@k and verification
  * accuracy at the best threshold; {@link dev.pixelflow.simd.metrics.TripletStatistics}: active-triplet
  * fraction). Label maps are float tensors holding integral class indices.
+ *
+ * <p>Types are non-null unless annotated {@link org.jspecify.annotations.Nullable @Nullable}.
  */
+@NullMarked
 package dev.pixelflow.simd.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,6 +1,7 @@
 package dev.pixelflow.simd.mining;
 
 import dev.pixelflow.simd.Tensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Batch-all triplet loss: every valid triplet (a, p, n) with {@code p != a}, {@code y_p = y_a},
@@ -35,7 +36,7 @@ public final class BatchAllTripletLoss {
      * @param labels N identity labels
      * @param grad [N, D] receives dL/d embeddings, or null
      */
-    public TripletLossResult forward(Tensor embeddings, int[] labels, Tensor grad) {
+    public TripletLossResult forward(Tensor embeddings, int[] labels, @Nullable Tensor grad) {
         BatchTriplets b = new BatchTriplets("BatchAllTripletLoss", embeddings, labels, distance, normalize, grad);
         int n = b.n;
         MiningStatistics.Accumulator acc = new MiningStatistics.Accumulator();

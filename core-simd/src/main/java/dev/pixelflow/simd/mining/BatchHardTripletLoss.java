@@ -1,6 +1,7 @@
 package dev.pixelflow.simd.mining;
 
 import dev.pixelflow.simd.Tensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Batch-hard triplet loss (Hermans, Beyer and Leibe 2017). For every anchor {@code a} with at least one
@@ -30,7 +31,7 @@ public final class BatchHardTripletLoss {
      * @param labels N identity labels
      * @param grad [N, D] receives dL/d embeddings, or null
      */
-    public TripletLossResult forward(Tensor embeddings, int[] labels, Tensor grad) {
+    public TripletLossResult forward(Tensor embeddings, int[] labels, @Nullable Tensor grad) {
         BatchTriplets b = new BatchTriplets("BatchHardTripletLoss", embeddings, labels, distance, normalize, grad);
         int n = b.n;
         int[] pos = new int[n];

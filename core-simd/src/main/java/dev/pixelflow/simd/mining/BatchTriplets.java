@@ -1,6 +1,7 @@
 package dev.pixelflow.simd.mining;
 
 import dev.pixelflow.simd.Tensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Common state of one batch: embeddings read in double (optionally L2-normalized), the distance matrix and an
@@ -10,7 +11,7 @@ final class BatchTriplets {
     final int n;
     final int d;
     final double[] x;
-    final double[] norms;
+    final double @Nullable [] norms;
     final double[] dist;
     final double[] gradDist;
     final int[] labels;
@@ -18,7 +19,8 @@ final class BatchTriplets {
     final boolean[] hasPositive;
     final boolean[] hasNegative;
 
-    BatchTriplets(String op, Tensor embeddings, int[] labels, Distance distance, boolean normalize, Tensor grad) {
+    BatchTriplets(String op, Tensor embeddings, int[] labels, Distance distance, boolean normalize,
+            @Nullable Tensor grad) {
         this.x = Embeddings.read(embeddings, op + " embeddings");
         this.n = embeddings.dim(0);
         this.d = embeddings.dim(1);
@@ -57,7 +59,7 @@ final class BatchTriplets {
     }
 
     /** Scales the accumulated distance gradient by {@code scale} and writes dL/d embeddings into {@code grad}. */
-    void finish(double scale, Tensor grad) {
+    void finish(double scale, @Nullable Tensor grad) {
         if (grad == null) {
             return;
         }

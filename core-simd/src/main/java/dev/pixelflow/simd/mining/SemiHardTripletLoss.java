@@ -1,6 +1,7 @@
 package dev.pixelflow.simd.mining;
 
 import dev.pixelflow.simd.Tensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Semi-hard triplet loss (FaceNet, Schroff et al. 2015), following TF-Addons {@code triplet_semihard_loss}: for
@@ -32,7 +33,7 @@ public final class SemiHardTripletLoss {
      * @param labels N identity labels
      * @param grad [N, D] receives dL/d embeddings, or null
      */
-    public TripletLossResult forward(Tensor embeddings, int[] labels, Tensor grad) {
+    public TripletLossResult forward(Tensor embeddings, int[] labels, @Nullable Tensor grad) {
         BatchTriplets b = new BatchTriplets("SemiHardTripletLoss", embeddings, labels, distance, normalize, grad);
         int n = b.n;
         MiningStatistics.Accumulator acc = new MiningStatistics.Accumulator();

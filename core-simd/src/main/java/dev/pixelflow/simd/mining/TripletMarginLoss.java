@@ -2,6 +2,7 @@ package dev.pixelflow.simd.mining;
 
 import dev.pixelflow.simd.Tensor;
 import dev.pixelflow.simd.loss.Reduction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Explicit triplets, PyTorch {@code TripletMarginLoss}: for rows i of anchor, positive and negative [B, D],
@@ -17,7 +18,7 @@ public final class TripletMarginLoss {
     private final double eps;
     private final boolean swap;
     private final Reduction reduction;
-    private final Distance distance;
+    private final @Nullable Distance distance;
 
     private TripletMarginLoss(Builder b) {
         this.margin = b.margin;
@@ -42,8 +43,8 @@ public final class TripletMarginLoss {
      * @param perTriplet [B] receives the unreduced losses (any reduction), or null
      * @return the reduced loss (NONE: the sum)
      */
-    public double forward(Tensor anchor, Tensor positive, Tensor negative, Tensor gradAnchor, Tensor gradPositive,
-            Tensor gradNegative, Tensor perTriplet) {
+    public double forward(Tensor anchor, Tensor positive, Tensor negative, @Nullable Tensor gradAnchor,
+            @Nullable Tensor gradPositive, @Nullable Tensor gradNegative, @Nullable Tensor perTriplet) {
         double[] a = Embeddings.read(anchor, "TripletMarginLoss anchor");
         int bsz = anchor.dim(0);
         int d = anchor.dim(1);
@@ -146,7 +147,7 @@ public final class TripletMarginLoss {
         private double eps = 1e-6;
         private boolean swap;
         private Reduction reduction = Reduction.MEAN;
-        private Distance distance;
+        private @Nullable Distance distance;
 
         /** Margin (default 1.0). */
         public Builder margin(double margin) {
@@ -189,7 +190,7 @@ public final class TripletMarginLoss {
         }
 
         /** Replace the p-norm by a {@link Distance} (p and eps are then unused); null restores the p-norm. */
-        public Builder distance(Distance distance) {
+        public Builder distance(@Nullable Distance distance) {
             this.distance = distance;
             return this;
         }

@@ -4,5 +4,10 @@
  * {@link dev.pixelflow.simd.mining.BatchAllTripletLoss}, {@link dev.pixelflow.simd.mining.SemiHardTripletLoss}
  * and explicit triplets {@link dev.pixelflow.simd.mining.TripletMarginLoss}. Computation is in double; every
  * loss returns dL/d embeddings and {@link dev.pixelflow.simd.mining.MiningStatistics}.
+ *
+ * <p>Types are non-null unless annotated {@link org.jspecify.annotations.Nullable @Nullable}.
  */
+@NullMarked
 package dev.pixelflow.simd.mining;
+
+import org.jspecify.annotations.NullMarked;

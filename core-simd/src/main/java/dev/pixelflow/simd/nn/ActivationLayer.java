@@ -3,6 +3,7 @@ package dev.pixelflow.simd.nn;
 import dev.pixelflow.simd.Activation;
 import dev.pixelflow.simd.Tensor;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An elementwise activation (ReLU, leaky ReLU, sigmoid, tanh, identity) as a layer; any shape in, the same shape
@@ -57,7 +58,7 @@ public final class ActivationLayer implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
+    public @Nullable Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
         if (activation.kind() == Activation.Kind.IDENTITY) {
             return inputGradient ? dy : null;
         }

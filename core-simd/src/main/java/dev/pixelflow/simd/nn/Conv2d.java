@@ -6,6 +6,7 @@ import dev.pixelflow.simd.Tensor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * 2-D convolution, PyTorch {@code nn.Conv2d}: input {@code [B, inChannels, H, W]}, output
@@ -18,7 +19,7 @@ public final class Conv2d implements Layer {
     private final int outChannels;
     private final Conv2dSpec spec;
     private final Parameter weight;
-    private final Parameter bias;
+    private final @Nullable Parameter bias;
 
     private Conv2d(Builder b) {
         this.inChannels = b.inChannels;
@@ -44,7 +45,7 @@ public final class Conv2d implements Layer {
     }
 
     /** The bias, or null when the layer has none. */
-    public Parameter bias() {
+    public @Nullable Parameter bias() {
         return bias;
     }
 
@@ -70,7 +71,7 @@ public final class Conv2d implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
+    public @Nullable Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
         Tensor x = pass.restore();
         Ops ops = pass.ops();
         ops.conv2dBackwardWeight(x, dy, spec, pass.grad(weight));

@@ -2,6 +2,7 @@ package dev.pixelflow.simd.nn;
 
 import dev.pixelflow.simd.Tensor;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One step of a network: a forward map from an input tensor to an output tensor, and its backward pass.
@@ -36,7 +37,7 @@ public interface Layer {
      * Back-propagates {@code dy = dL/dy}: writes the gradients of this layer's parameters and returns
      * {@code dL/dx} from the pass's workspace, or {@code null} when {@code inputGradient} is false.
      */
-    Tensor backward(Tensor dy, Pass pass, boolean inputGradient);
+    @Nullable Tensor backward(Tensor dy, Pass pass, boolean inputGradient);
 
     /** This layer's own parameters (not its children's), in a fixed order. */
     default List<Parameter> parameters() {

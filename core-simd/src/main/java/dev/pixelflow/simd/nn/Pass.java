@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a network: forward (and, when training, backward) over one batch at a time. A pass holds the kernels, its
@@ -24,15 +25,15 @@ public final class Pass implements AutoCloseable {
     private final Workspace workspace;
     private final Parameter[] parameters;
     private final Tensor[] values;
-    private final Tensor[] grads;
+    private final Tensor @Nullable [] grads;
     private final ArrayDeque<Tensor> saved = new ArrayDeque<>();
     private boolean training;
     private SplittableRandom random = new SplittableRandom(0);
 
     private boolean backwardDue;
-    private int[] outputShape;
+    private int @Nullable [] outputShape;
 
-    Pass(Layer root, Ops ops, Parameter[] parameters, Tensor[] values, Tensor[] grads) {
+    Pass(Layer root, Ops ops, Parameter[] parameters, Tensor[] values, Tensor @Nullable [] grads) {
         this.root = root;
         this.workspace = new Workspace();
         this.ops = ops;
@@ -81,10 +82,10 @@ public final class Pass implements AutoCloseable {
      * the next forward), for callers that chain this network after another one.
      */
     public Tensor backwardToInput(Tensor dy) {
-        return run(dy, true);
+        return Objects.requireNonNull(run(dy, true), "the network returned no input gradient");
     }
 
-    private Tensor run(Tensor dy, boolean inputGradient) {
+    private @Nullable Tensor run(Tensor dy, boolean inputGradient) {
         Objects.requireNonNull(dy, "dy");
         if (!backwardDue) {
             throw new IllegalStateException("backward needs a preceding training forward (and only one backward per"

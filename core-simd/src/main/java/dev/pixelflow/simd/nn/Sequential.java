@@ -4,6 +4,7 @@ import dev.pixelflow.simd.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** Layers applied one after the other; children are named {@code "0"}, {@code "1"}, ... */
 public final class Sequential implements Layer {
@@ -63,7 +64,7 @@ public final class Sequential implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
+    public @Nullable Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
         Tensor d = dy;
         for (int i = layers.length - 1; i >= 0; i--) {
             d = layers[i].backward(d, pass, i > 0 || inputGradient);

@@ -6,5 +6,10 @@
  *
  * <p>Tensor layout is PyTorch's: images {@code [B, C, H, W]}, features {@code [B, F]}; each layer's Javadoc gives
  * its shape formula.
+ *
+ * <p>Types are non-null unless annotated {@link org.jspecify.annotations.Nullable @Nullable}.
  */
+@NullMarked
 package dev.pixelflow.simd.nn;
+
+import org.jspecify.annotations.NullMarked;
