@@ -4,6 +4,7 @@ import dev.pixelflow.simd.Tensor;
 import dev.pixelflow.simd.nn.Layer;
 import dev.pixelflow.simd.nn.Pass;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Base of the ready-made networks: a named architecture around an inner network. It checks the input against the
@@ -32,7 +33,7 @@ abstract class Architecture implements Layer {
     }
 
     @Override
-    public final Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
+    public final @Nullable Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
         return net.backward(dy, pass, inputGradient);
     }
 

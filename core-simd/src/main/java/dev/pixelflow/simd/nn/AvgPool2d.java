@@ -4,6 +4,7 @@ import dev.pixelflow.simd.Pool2dSpec;
 import dev.pixelflow.simd.Tensor;
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Average pooling, PyTorch {@code nn.AvgPool2d} ({@code ceil_mode=False}): input {@code [B, C, H, W]}, output
@@ -63,7 +64,7 @@ public final class AvgPool2d implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
+    public @Nullable Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
         Tensor x = pass.restore();
         if (!inputGradient) {
             return null;

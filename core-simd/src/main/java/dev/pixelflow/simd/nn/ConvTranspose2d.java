@@ -6,6 +6,7 @@ import dev.pixelflow.simd.Tensor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Transposed 2-D convolution, PyTorch {@code nn.ConvTranspose2d}: input {@code [B, inChannels, H, W]}, output
@@ -22,7 +23,7 @@ public final class ConvTranspose2d implements Layer {
     private final int outChannels;
     private final Conv2dSpec spec;
     private final Parameter weight;
-    private final Parameter bias;
+    private final @Nullable Parameter bias;
 
     private ConvTranspose2d(Builder b) {
         this.inChannels = b.inChannels;
@@ -56,7 +57,7 @@ public final class ConvTranspose2d implements Layer {
     }
 
     /** The bias, or null when the layer has none. */
-    public Parameter bias() {
+    public @Nullable Parameter bias() {
         return bias;
     }
 
@@ -82,7 +83,7 @@ public final class ConvTranspose2d implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
+    public @Nullable Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
         Tensor x = pass.restore();
         Ops ops = pass.ops();
         ops.convTranspose2dBackwardWeight(x, dy, spec, pass.grad(weight));

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fully connected layer, PyTorch {@code nn.Linear}: input {@code [B, in]} (an input {@code [B, d1, ..., dn]} of
@@ -19,7 +20,7 @@ public final class Dense implements Layer {
     private final int in;
     private final int out;
     private final Parameter weight;
-    private final Parameter bias;
+    private final @Nullable Parameter bias;
 
     private Dense(Builder b) {
         this.in = b.in;
@@ -43,7 +44,7 @@ public final class Dense implements Layer {
     }
 
     /** The bias, or null when the layer has none. */
-    public Parameter bias() {
+    public @Nullable Parameter bias() {
         return bias;
     }
 
@@ -71,7 +72,7 @@ public final class Dense implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
+    public @Nullable Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
         Tensor x = pass.restore();
         int b = x.dim(0);
         Tensor x2 = x.reshape(b, in);

@@ -4,6 +4,7 @@ import dev.pixelflow.simd.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Inverted dropout, PyTorch {@code nn.Dropout(p)}: any shape in, the same shape out. In a training pass each element
@@ -59,7 +60,7 @@ public final class Dropout implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
+    public @Nullable Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
         if (p == 0) {
             return inputGradient ? dy : null;
         }

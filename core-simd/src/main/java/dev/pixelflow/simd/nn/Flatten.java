@@ -1,6 +1,7 @@
 package dev.pixelflow.simd.nn;
 
 import dev.pixelflow.simd.Tensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Flattens each sample: input {@code [B, d1, ..., dn]} (rank >= 2), output {@code [B, d1*...*dn]}. The output is a
@@ -28,7 +29,7 @@ public final class Flatten implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
+    public @Nullable Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
         Tensor x = pass.restore();
         return inputGradient ? dy.reshape(x.shape()) : null;
     }

@@ -2,6 +2,7 @@ package dev.pixelflow.simd.nn;
 
 import dev.pixelflow.simd.Pool2dSpec;
 import dev.pixelflow.simd.Tensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Global average pooling: input {@code [B, C, H, W]}, output {@code [B, C]} with
@@ -32,7 +33,7 @@ public final class GlobalAvgPool implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
+    public @Nullable Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
         Tensor x = pass.restore();
         if (!inputGradient) {
             return null;

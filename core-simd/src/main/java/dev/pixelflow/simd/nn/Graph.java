@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small directed acyclic network with one input and one output, for skip connections (U-Net style encoders and
@@ -196,7 +197,7 @@ public final class Graph implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
+    public @Nullable Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
         Tensor[] v = new Tensor[nodes.length + 1];
         for (int i = v.length - 1; i >= 0; i--) {
             v[i] = pass.restore();

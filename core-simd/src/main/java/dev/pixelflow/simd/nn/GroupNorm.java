@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Group normalization, PyTorch {@code nn.GroupNorm}: input {@code [B, C, *]} (rank >= 2, e.g. {@code [B, C, H, W]}),
@@ -22,8 +23,8 @@ public final class GroupNorm implements Layer {
     private final int groups;
     private final int channels;
     private final double eps;
-    private final Parameter weight;
-    private final Parameter bias;
+    private final @Nullable Parameter weight;
+    private final @Nullable Parameter bias;
 
     private GroupNorm(int groups, int channels, double eps, boolean affine) {
         this.groups = groups;
@@ -55,12 +56,12 @@ public final class GroupNorm implements Layer {
     }
 
     /** The per-channel scale, or null when not affine. */
-    public Parameter weight() {
+    public @Nullable Parameter weight() {
         return weight;
     }
 
     /** The per-channel shift, or null when not affine. */
-    public Parameter bias() {
+    public @Nullable Parameter bias() {
         return bias;
     }
 
@@ -121,7 +122,7 @@ public final class GroupNorm implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
+    public @Nullable Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
         Tensor stats = pass.restore();
         Tensor x = pass.restore();
         int batch = x.dim(0);

@@ -4,6 +4,7 @@ import dev.pixelflow.simd.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Scales each row to unit Euclidean norm, PyTorch {@code F.normalize(x, p=2, dim=1, eps=1e-12)}: input
@@ -62,7 +63,7 @@ public final class L2Normalize implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
+    public @Nullable Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
         Tensor y = pass.restore();
         Tensor x = pass.restore();
         if (!inputGradient) {

@@ -4,6 +4,7 @@ import dev.pixelflow.simd.Pool2dSpec;
 import dev.pixelflow.simd.Tensor;
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Max pooling, PyTorch {@code nn.MaxPool2d} ({@code ceil_mode=False}): input {@code [B, C, H, W]}, output
@@ -57,7 +58,7 @@ public final class MaxPool2d implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
+    public @Nullable Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
         Tensor x = pass.restore();
         if (!inputGradient) {
             return null;

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Gaussian radial-basis-function units: input {@code [B, F]}, output {@code [B, K]} with
@@ -78,7 +79,7 @@ public final class Rbf implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
+    public @Nullable Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
         Tensor y = pass.restore();
         Tensor d2 = pass.restore();
         Tensor x = pass.restore();

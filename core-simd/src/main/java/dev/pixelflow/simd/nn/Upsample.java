@@ -1,6 +1,7 @@
 package dev.pixelflow.simd.nn;
 
 import dev.pixelflow.simd.Tensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Bilinear resizing, PyTorch {@code nn.Upsample(mode='bilinear', align_corners=False)}: input {@code [B, C, H, W]},
@@ -66,7 +67,7 @@ public final class Upsample implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
+    public @Nullable Tensor backward(Tensor dy, Pass pass, boolean inputGradient) {
         Tensor x = pass.restore();
         if (!inputGradient) {
             return null;

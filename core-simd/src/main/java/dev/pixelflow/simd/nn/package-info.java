@@ -13,3 +13,4 @@
 package dev.pixelflow.simd.nn;
 
 import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
