@@ -2,6 +2,8 @@ package dev.pixelflow.simd.train;
 
 import dev.pixelflow.simd.Tensor;
 import dev.pixelflow.simd.loss.BinaryCrossEntropy;
+import dev.pixelflow.simd.loss.InfogainLoss;
+import dev.pixelflow.simd.loss.SoftmaxCrossEntropy;
 import dev.pixelflow.simd.loss.L1Loss;
 import dev.pixelflow.simd.loss.MseLoss;
 import dev.pixelflow.simd.mining.BatchAllTripletLoss;
@@ -21,6 +23,20 @@ public final class Objectives {
      */
     public static Objective<Tensor> binarySegmentation(BinaryCrossEntropy loss) {
         return new BinarySegmentationObjective(Objects.requireNonNull(loss, "loss"));
+    }
+
+    /**
+     * Classification by softmax cross-entropy: per pixel (scores {@code [B, C, H, W]}, labels {@code [B, H, W]} or
+     * {@code [B, 1, H, W]}) or per sample (scores {@code [N, C]}, labels {@code [N]}); labels are integral floats.
+     * Metrics: {@code accuracy} (pixel or sample), {@code meanIoU}, {@code balancedAccuracy}.
+     */
+    public static Objective<Tensor> classification(SoftmaxCrossEntropy loss) {
+        return new ClassificationObjective(Objects.requireNonNull(loss, "loss"), null);
+    }
+
+    /** Classification by Caffe's infogain loss (an L x L matrix H weighs each confusion); metrics as above. */
+    public static Objective<Tensor> classification(InfogainLoss loss) {
+        return new ClassificationObjective(null, Objects.requireNonNull(loss, "loss"));
     }
 
     /** Regression onto a target shaped like the output (e.g. the clean image of a denoiser). Metric {@code mse}. */

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pixelflow.simd.Activation;
 import dev.pixelflow.simd.Ops;
 import dev.pixelflow.simd.Tensor;
 import dev.pixelflow.simd.checkpoint.Checkpoint;
 import dev.pixelflow.simd.checkpoint.CheckpointFiles;
 import dev.pixelflow.simd.loss.BinaryCrossEntropy;
+import dev.pixelflow.simd.loss.SoftmaxCrossEntropy;
 import dev.pixelflow.simd.models.FcnSegmenter;
+import dev.pixelflow.simd.models.Mlp;
 import dev.pixelflow.simd.nn.Dropout;
 import dev.pixelflow.simd.nn.Graph;
 import dev.pixelflow.simd.nn.Model;
@@ -82,6 +85,24 @@ class TrainerTest {
             try (Pass p = snap.newPass(OPS)) {
                 assertArrayEquals(t.predict(x).toArray(), p.predict(x).toArray());
             }
+        }
+    }
+
+    @Test
+    void classificationOfSamplesLearnsXor() {
+        float[] pts = {0, 0, 0, 1, 1, 0, 1, 1};
+        float[] cls = {0, 1, 1, 0};
+        try (Model model = Model.create(Mlp.builder(2, 2).hidden(8).activation(Activation.TANH).build(), 5);
+             Optimizer adam = Adam.builder().build();
+             Trainer<Tensor> t = Trainer.builder(model, Objectives.classification(SoftmaxCrossEntropy.defaults()), adam)
+                     .ops(OPS).learningRate(0.05).build();
+             Tensor x = Tensor.of(pts, 4, 2); Tensor y = Tensor.of(cls, 4)) {
+            StepResult last = null;
+            for (int s = 0; s < 300; s++) {
+                last = t.step(x, y);
+            }
+            assertEquals(1.0, last.metric("accuracy"), "XOR fitted: " + last);
+            assertTrue(last.loss() < 0.05, "loss " + last.loss());
         }
     }
 
