@@ -35,16 +35,16 @@ public final class Main {
                 case "demo" -> {
                     if (opts.containsKey("help")) {
                         out.println("usage: pixelflow demo [--steps N] [--batch N] [--size PIXELS] [--width CHANNELS] "
-                                + "[--lr RATE] [--momentum M] [--seed N]");
+                                + "[--lr RATE] [--seed N]");
                         return 0;
                     }
                     InMemoryDemo.Settings d = InMemoryDemo.Settings.defaults();
                     InMemoryDemo.Settings s = new InMemoryDemo.Settings(
                             intOpt(opts, "steps", d.steps()), intOpt(opts, "batch", d.batch()),
                             intOpt(opts, "size", d.frameSize()), intOpt(opts, "width", d.width()),
-                            floatOpt(opts, "lr", d.learningRate()), floatOpt(opts, "momentum", d.momentum()),
+                            floatOpt(opts, "lr", d.learningRate()),
                             longOpt(opts, "seed", d.seed()));
-                    opts.keySet().removeAll(java.util.Set.of("steps", "batch", "size", "width", "lr", "momentum", "seed"));
+                    opts.keySet().removeAll(java.util.Set.of("steps", "batch", "size", "width", "lr", "seed"));
                     if (!opts.isEmpty()) {
                         throw new IllegalArgumentException("unknown option(s) for demo: --" + String.join(", --", opts.keySet()));
                     }

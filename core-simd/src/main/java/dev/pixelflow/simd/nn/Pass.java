@@ -157,6 +157,11 @@ public final class Pass implements AutoCloseable {
         return t;
     }
 
+    /** Native allocations of this pass's workspace so far; constant once batches stop growing (steady state). */
+    public long nativeAllocations() {
+        return workspace.nativeAllocations();
+    }
+
     @Override
     public void close() {
         workspace.close();

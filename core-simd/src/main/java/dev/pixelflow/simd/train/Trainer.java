@@ -10,13 +10,16 @@ import dev.pixelflow.simd.optim.GradientClipping;
 import dev.pixelflow.simd.optim.GradientGuard;
 import dev.pixelflow.simd.optim.LearningRateSchedule;
 import dev.pixelflow.simd.optim.Optimizer;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Trains a {@link Model} one batch at a time: forward, the {@link Objective}'s loss and gradient, backward, optional
  * gradient clipping, a guard that skips steps with a non-finite loss or gradient, and the optimizer update at the
- * scheduled learning rate.
+ * scheduled learning rate. A step whose network output, loss or gradient is not finite is skipped and reported in
+ * its {@link StepResult}; the weights are then untouched.
  *
  * <p>The trainer is the single writer of the model's weights and is used from one thread (in pixelflow's pipeline,
  * the model-owner actor). Inference elsewhere uses {@link #snapshot()}s: immutable copies tagged with the
@@ -66,6 +69,14 @@ public final class Trainer<T> implements AutoCloseable {
         Objects.requireNonNull(targets, "targets");
         long t0 = System.nanoTime();
         Tensor y = pass.forward(inputs, true, seed + steps);
+        long bad = firstNonFinite(y);
+        if (bad >= 0) {
+            steps++;
+            long t1 = System.nanoTime();
+            return new StepResult(steps, Double.NaN, false, "the network output is " + y.getFlat(bad) + " at flat index "
+                    + bad + ": the weights have diverged (restore a snapshot or checkpoint, lower the learning rate or"
+                    + " clip gradients)", Double.NaN, schedule.rate(optimizer.steps()), Map.of(), t1 - t0, 0, 0);
+        }
         Tensor dy = pass.take(y.shape());
         double loss = objective.lossAndGradient(y, targets, dy);
         Map<String, Double> metrics = objective.metrics();
@@ -91,6 +102,17 @@ public final class Trainer<T> implements AutoCloseable {
         };
         return new StepResult(steps, loss, check.stepped(), reason, check.gradientNorm(), rate, metrics, t1 - t0,
                 t2 - t1, t3 - t2);
+    }
+
+    /** Index of the first NaN or infinite element, or -1. */
+    private static long firstNonFinite(Tensor t) {
+        MemorySegment m = t.segment();
+        for (long i = 0, n = t.size(); i < n; i++) {
+            if (!Float.isFinite(m.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -119,6 +141,11 @@ public final class Trainer<T> implements AutoCloseable {
     /** Steps skipped by the guard so far. */
     public long skippedSteps() {
         return guard.skipped();
+    }
+
+    /** Native allocations of the trainer's workspace so far; constant in steady state (same batch shapes). */
+    public long nativeAllocations() {
+        return pass.nativeAllocations();
     }
 
     public Model model() {

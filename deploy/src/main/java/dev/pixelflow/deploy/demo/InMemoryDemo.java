@@ -2,35 +2,43 @@ package dev.pixelflow.deploy.demo;
 
 import dev.pixelflow.simd.Ops;
 import dev.pixelflow.simd.Tensor;
+import dev.pixelflow.simd.loss.BinaryCrossEntropy;
+import dev.pixelflow.simd.loss.ClassWeightEstimator;
+import dev.pixelflow.simd.loss.ClassWeightRule;
+import dev.pixelflow.simd.loss.ClassWeights;
+import dev.pixelflow.simd.models.FcnSegmenter;
+import dev.pixelflow.simd.nn.Model;
+import dev.pixelflow.simd.optim.Optimizer;
+import dev.pixelflow.simd.optim.Adam;
+import dev.pixelflow.simd.train.Objectives;
+import dev.pixelflow.simd.train.StepResult;
+import dev.pixelflow.simd.train.Trainer;
 import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * The in-memory demo: trains {@link TinySegmenter} on {@link SyntheticFrames} and prints the loss falling,
- * with a progress line. Everything runs in this JVM on the pixelflow kernels.
+ * The in-memory demo: trains an {@link FcnSegmenter} on {@link SyntheticFrames} through a {@link Trainer} and
+ * prints the loss falling, with a progress line. Everything runs in this JVM on the pixelflow kernels.
  */
 public final class InMemoryDemo {
 
     /** Demo settings; {@link #defaults()} gives a run of a few seconds on two cores. */
-    public record Settings(int steps, int batch, int frameSize, int width, float learningRate, float momentum,
-                           long seed) {
+    public record Settings(int steps, int batch, int frameSize, int width, float learningRate, long seed) {
         public Settings {
             positive(steps, "steps");
             positive(batch, "batch");
             positive(width, "width");
-            if (frameSize < 8) {
-                throw new IllegalArgumentException("frame size must be >= 8, got " + frameSize);
+            if (frameSize < 8 || frameSize % 4 != 0) {
+                throw new IllegalArgumentException("frame size must be a multiple of 4 and >= 8 (the segmenter"
+                        + " halves it twice), got " + frameSize);
             }
             if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
                 throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
             }
-            if (!(momentum >= 0 && momentum < 1)) {
-                throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
-            }
         }
 
         public static Settings defaults() {
-            return new Settings(300, 8, 48, 8, 0.5f, 0.9f, 42L);
+            return new Settings(300, 8, 48, 8, 0.01f, 42L);
         }
 
         private static void positive(int v, String name) {
@@ -46,6 +54,8 @@ public final class InMemoryDemo {
                           long workspaceAllocationsAtEnd) {
     }
 
+    private static final float WEIGHT_CAP = 3f;
+
     private InMemoryDemo() {
     }
 
@@ -54,13 +64,24 @@ public final class InMemoryDemo {
         out.printf(Locale.ROOT, "  kernels: %s, %d compute threads%n", ops.description(), ops.threads());
         SyntheticFrames frames = new SyntheticFrames(s.frameSize(), s.seed());
         int n = s.frameSize();
-        try (TinySegmenter model = new TinySegmenter(ops, s.width(), s.seed() + 1);
+        ClassWeights weights = estimateWeights(frames, s.batch(), n);
+        float posWeight = weights.weight(1) / weights.weight(0);
+        FcnSegmenter net = FcnSegmenter.builder().inChannels(1).classes(1).width(s.width()).depth(2).build();
+        try (Model model = Model.create(net, s.seed() + 1);
+             Optimizer adam = Adam.builder().build();
+             Trainer<Tensor> trainer = Trainer.builder(model,
+                     Objectives.binarySegmentation(BinaryCrossEntropy.builder().posWeight(new float[] {posWeight})
+                             .build()), adam)
+                     .ops(ops).learningRate(s.learningRate()).clipGradientNorm(1.0).build();
              Tensor x = Tensor.zeros(s.batch(), 1, n, n);
              Tensor y = Tensor.zeros(s.batch(), 1, n, n)) {
-            out.printf(Locale.ROOT, "  model: conv3x3(1->%d)+ReLU, conv3x3(%d->%d)+ReLU, conv1x1(%d->1), %d parameters%n",
-                    s.width(), s.width(), s.width(), s.width(), model.parameterCount());
-            out.printf(Locale.ROOT, "  training: %d steps of %d frames %dx%d, SGD lr %.2f momentum %.2f, "
-                    + "per-pixel BCE (mean)%n", s.steps(), s.batch(), n, n, s.learningRate(), s.momentum());
+            out.printf(Locale.ROOT, "  model: FcnSegmenter (U-Net, depth 2, width %d), %d parameters%n", s.width(),
+                    model.parameterCount());
+            out.printf(Locale.ROOT, "  training: %d steps of %d frames %dx%d, Adam lr %.3g, per-pixel BCE (mean),"
+                    + " gradient norm clipped to 1%n", s.steps(), s.batch(), n, n, s.learningRate());
+            out.printf(Locale.ROOT, "  class imbalance: objects are %.1f%% of the pixels; median-frequency weights"
+                    + " (cap %.0f) give the object class pos_weight %.1f%n", 100 * weights.counts()[1]
+                    / (weights.counts()[0] + weights.counts()[1]), WEIGHT_CAP, posWeight);
             Ewma loss = new Ewma(0.1);
             Ewma iou = new Ewma(0.1);
             Ewma acc = new Ewma(0.1);
@@ -72,20 +93,20 @@ public final class InMemoryDemo {
             for (int step = 1; step <= s.steps(); step++) {
                 frames.next(x, y);
                 long t0 = System.nanoTime();
-                TinySegmenter.StepResult r = model.trainStep(x, y, s.learningRate(), s.momentum());
+                StepResult r = trainer.step(x, y);
                 computeNanos += System.nanoTime() - t0;
-                if (!Float.isFinite(r.loss())) {
-                    throw new IllegalStateException("training diverged at step " + step + ": loss " + r.loss());
+                if (!r.applied()) {
+                    throw new IllegalStateException("training diverged at step " + step + ": " + r.skipReason());
                 }
                 if (step == 1) {
-                    first = r.loss();
-                    allocAfterFirst = model.workspace().nativeAllocations();
+                    first = (float) r.loss();
+                    allocAfterFirst = trainer.nativeAllocations();
                 }
                 loss.add(r.loss());
-                if (!Float.isNaN(r.objectIoU())) {
-                    iou.add(r.objectIoU());
+                if (!Double.isNaN(r.metric("objectIoU"))) {
+                    iou.add(r.metric("objectIoU"));
                 }
-                acc.add(r.pixelAccuracy());
+                acc.add(r.metric("pixelAccuracy"));
                 double fps = (double) step * s.batch() / ((System.nanoTime() - start) / 1e9);
                 String line = String.format(Locale.ROOT, "  step %4d/%d  loss %.4f  object IoU %.3f  pixel acc %.3f"
                         + "  %6.0f frames/s  %s", step, s.steps(), loss.value(), iou.value(), acc.value(), fps,
@@ -101,7 +122,7 @@ public final class InMemoryDemo {
             }
             double fps = (double) s.steps() * s.batch() / (computeNanos / 1e9);
             Summary sum = new Summary(first, (float) loss.value(), (float) iou.value(), (float) acc.value(), fps,
-                    allocAfterFirst, model.workspace().nativeAllocations());
+                    allocAfterFirst, trainer.nativeAllocations());
             out.printf(Locale.ROOT, "result: loss %.4f -> %.4f (smoothed), object IoU %.3f, pixel accuracy %.3f, "
                     + "%.0f frames/s in training steps%n", sum.firstLoss(), sum.lastLoss(), sum.lastIoU(),
                     sum.lastPixelAccuracy(), sum.framesPerSecond());
@@ -111,6 +132,18 @@ public final class InMemoryDemo {
                             ? "no growth in steady state" : "GREW");
             return sum;
         }
+    }
+
+    /** Class weights from the masks of a few batches, as a stream would estimate them online. */
+    private static ClassWeights estimateWeights(SyntheticFrames frames, int batch, int n) {
+        ClassWeightEstimator estimator = ClassWeightEstimator.cumulative(2);
+        try (Tensor x = Tensor.zeros(batch, 1, n, n); Tensor y = Tensor.zeros(batch, 1, n, n)) {
+            for (int i = 0; i < 8; i++) {
+                frames.next(x, y);
+                estimator.add(y);
+            }
+        }
+        return estimator.weights(ClassWeightRule.MEDIAN_FREQUENCY, WEIGHT_CAP);
     }
 
     private static String bar(int step, int steps) {
