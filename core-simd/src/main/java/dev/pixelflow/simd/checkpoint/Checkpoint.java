@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable checkpoint: a step count, free-form metadata (e.g. the Kafka offsets the state corresponds to), and
@@ -41,7 +42,7 @@ public final class Checkpoint {
             this.bytes = bytes;
         }
 
-        static ArrayType of(int code) {
+        static @Nullable ArrayType of(int code) {
             for (ArrayType t : values()) {
                 if (t.code == code) {
                     return t;

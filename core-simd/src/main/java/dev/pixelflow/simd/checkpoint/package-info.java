@@ -48,5 +48,10 @@
  * structure. Every length and count is checked against the bytes actually left before anything is allocated.
  * Any failure is a {@link dev.pixelflow.simd.checkpoint.CorruptCheckpointException} naming the file and the
  * problem.
+ *
+ * <p>Types are non-null unless annotated {@link org.jspecify.annotations.Nullable @Nullable}.
  */
+@NullMarked
 package dev.pixelflow.simd.checkpoint;
+
+import org.jspecify.annotations.NullMarked;

@@ -12,5 +12,10 @@
  * GradientClipping.clipNorm(model, 1.0);                      // optional
  * guard.step(model, loss, optimizer, schedule.rate(optimizer.steps()));
  * </pre>
+ *
+ * <p>Types are non-null unless annotated {@link org.jspecify.annotations.Nullable @Nullable}.
  */
+@NullMarked
 package dev.pixelflow.simd.optim;
+
+import org.jspecify.annotations.NullMarked;

@@ -7,6 +7,7 @@ import dev.pixelflow.simd.metrics.ConfusionMatrix;
 import dev.pixelflow.simd.metrics.EmptyClassPolicy;
 import dev.pixelflow.simd.metrics.SegmentationMetrics;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Class scores against class-index labels: per-pixel ({@code [B, C, H, W]} with labels {@code [B, H, W]} or
@@ -14,12 +15,12 @@ import java.util.Map;
  * infogain loss.
  */
 final class ClassificationObjective implements Objective<Tensor> {
-    private final SoftmaxCrossEntropy crossEntropy;
-    private final InfogainLoss infogain;
-    private ConfusionMatrix confusion;
+    private final @Nullable SoftmaxCrossEntropy crossEntropy;
+    private final @Nullable InfogainLoss infogain;
+    private @Nullable ConfusionMatrix confusion;
     private Map<String, Double> metrics = Map.of();
 
-    ClassificationObjective(SoftmaxCrossEntropy crossEntropy, InfogainLoss infogain) {
+    ClassificationObjective(@Nullable SoftmaxCrossEntropy crossEntropy, @Nullable InfogainLoss infogain) {
         this.crossEntropy = crossEntropy;
         this.infogain = infogain;
     }

@@ -4,14 +4,15 @@ import dev.pixelflow.simd.Tensor;
 import dev.pixelflow.simd.loss.L1Loss;
 import dev.pixelflow.simd.loss.MseLoss;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Regression of the output onto a target of the same shape (denoising, reconstruction) with MSE or L1. */
 final class RegressionObjective implements Objective<Tensor> {
-    private final MseLoss mse;
-    private final L1Loss l1;
+    private final @Nullable MseLoss mse;
+    private final @Nullable L1Loss l1;
     private Map<String, Double> metrics = Map.of();
 
-    RegressionObjective(MseLoss mse, L1Loss l1) {
+    RegressionObjective(@Nullable MseLoss mse, @Nullable L1Loss l1) {
         this.mse = mse;
         this.l1 = l1;
     }

@@ -1,6 +1,7 @@
 package dev.pixelflow.simd.train;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of one {@link Trainer#step training step}.
@@ -16,7 +17,7 @@ import java.util.Map;
  * @param backwardNanos time of the backward pass
  * @param updateNanos time of clipping, the guard and the optimizer update
  */
-public record StepResult(long step, double loss, boolean applied, String skipReason, double gradientNorm,
+public record StepResult(long step, double loss, boolean applied, @Nullable String skipReason, double gradientNorm,
                          double learningRate, Map<String, Double> metrics, long forwardNanos, long backwardNanos,
                          long updateNanos) {
     public StepResult {

@@ -4,13 +4,20 @@ import dev.pixelflow.simd.Activation
 import dev.pixelflow.simd.Conv2dSpec
 import dev.pixelflow.simd.Ops
 import dev.pixelflow.simd.Tensor
+import dev.pixelflow.simd.checkpoint.CheckpointFiles
 import dev.pixelflow.simd.loss.BinaryCrossEntropy
 import dev.pixelflow.simd.metrics.ConfusionMatrix
+import dev.pixelflow.simd.models.FcnSegmenter
 import dev.pixelflow.simd.nn.ActivationLayer
 import dev.pixelflow.simd.nn.Conv2d
 import dev.pixelflow.simd.nn.Model
 import dev.pixelflow.simd.nn.Parameter
 import dev.pixelflow.simd.nn.Sequential
+import dev.pixelflow.simd.optim.Sgd
+import dev.pixelflow.simd.optim.Optimizer
+import dev.pixelflow.simd.train.Objectives
+import dev.pixelflow.simd.train.Trainer
+import java.nio.file.Path
 import java.util.SplittableRandom
 import kotlin.reflect.KType
 import kotlin.reflect.typeOf
@@ -21,6 +28,7 @@ import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
+import org.junit.jupiter.api.io.TempDir
 
 /**
  * The public API as a Kotlin caller sees it: tensors closed with `use {}`, ops, a small network trained by hand,
@@ -114,6 +122,71 @@ class KotlinApiTest {
                     step(1)
                     assertFalse(live.contentEquals(pass.predict(b.x).toArray()), "the model trained on")
                     assertArrayEquals(frozen, snapshot.newPass(ops).use { it.predict(b.x).toArray() })
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- trainer, snapshots and checkpoints
+
+    /** Bright 3x3 squares on dark noise; the masks mark them. */
+    private fun squares(x: Tensor, y: Tensor, random: SplittableRandom) {
+        val (b, _, h, w) = x.shape()
+        for (n in 0 until b) {
+            val cy = random.nextInt(h - 3)
+            val cx = random.nextInt(w - 3)
+            for (i in 0 until h) for (j in 0 until w) {
+                val inside = i in cy until cy + 3 && j in cx until cx + 3
+                x.set((random.nextDouble() * 0.4).toFloat() + if (inside) 0.8f else 0f, n, 0, i, j)
+                y.set(if (inside) 1f else 0f, n, 0, i, j)
+            }
+        }
+    }
+
+    @Test
+    fun `a segmenter trains through the Trainer and resumes from a checkpoint`(@TempDir dir: Path) {
+        val random = SplittableRandom(11)
+        fun newTrainer(model: Model, sgd: Optimizer): Trainer<Tensor> =
+            Trainer.builder(model, Objectives.binarySegmentation(BinaryCrossEntropy.builder().build()), sgd)
+                .learningRate(0.1)
+                .clipGradientNorm(1.0)
+                .build()
+
+        val net = { FcnSegmenter.builder().inChannels(1).width(4).depth(1).build() }
+        Model.create(net(), 1).use { model ->
+            Sgd.builder().momentum(0.9).build().use { sgd ->
+                newTrainer(model, sgd).use { trainer ->
+                    Tensor.zeros(4, 1, 16, 16).use { x ->
+                        Tensor.zeros(4, 1, 16, 16).use { y ->
+                            val results = (1..80).map { squares(x, y, random); trainer.step(x, y) }
+                            assertTrue(results.all { it.applied() && it.skipReason() == null })
+                            val first = results.take(5).map { it.loss() }.average()
+                            val last = results.takeLast(5).map { it.loss() }.average()
+                            assertTrue(last < first / 2, "loss $first -> $last")
+                            assertTrue(results.last().metric("objectIoU") >= 0.0)
+
+                            val file = CheckpointFiles.path(dir, trainer.steps())
+                            CheckpointFiles.write(file, trainer.checkpoint(mapOf("source" to "kotlin")))
+                            val snapshot = trainer.snapshot()
+                            assertEquals(80L, snapshot.version())
+
+                            // A new model, optimizer and trainer resume where this one stopped.
+                            Model.create(net(), 99).use { model2 ->
+                                Sgd.builder().momentum(0.9).build().use { sgd2 ->
+                                    newTrainer(model2, sgd2).use { resumed ->
+                                        resumed.restore(CheckpointFiles.read(file))
+                                        assertEquals(80L, resumed.steps())
+                                        assertArrayEquals(model.values().toArray(), model2.values().toArray())
+                                        squares(x, y, SplittableRandom(5))
+                                        val a = trainer.step(x, y)
+                                        val b = resumed.step(x, y)
+                                        assertEquals(a.loss(), b.loss())
+                                        assertArrayEquals(model.values().toArray(), model2.values().toArray())
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
