@@ -3,6 +3,9 @@ package dev.pixelflow.simd.checkpoint;
 import dev.pixelflow.simd.Tensor;
 import dev.pixelflow.simd.nn.Model;
 import dev.pixelflow.simd.nn.Parameter;
+import dev.pixelflow.simd.norm.NormStats;
+import dev.pixelflow.simd.norm.NormalizerSpec;
+import dev.pixelflow.simd.norm.WelfordStats;
 import dev.pixelflow.simd.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,6 +76,9 @@ public final class Checkpoint {
     }
 
     /** A builder for a checkpoint taken after {@code step} training steps ({@code step >= 0}). */
+    private static final String NORMALIZER = "normalizer.";
+    private static final String WELFORD = "welford.";
+
     public static Builder builder(long step) {
         return new Builder(step);
     }
@@ -150,6 +156,25 @@ public final class Checkpoint {
     }
 
     /** A float64 array (a copy). */
+    /**
+     * The normalizer statistics stored under {@code name} by {@link Builder#normalizer}, for {@code spec}.
+     *
+     * @throws IllegalArgumentException when there are none (naming what is stored) or they do not fit the spec
+     */
+    public NormStats normStats(String name, NormalizerSpec spec) {
+        return new NormStats(spec, doubleArray(NORMALIZER + name + ".shift"),
+                doubleArray(NORMALIZER + name + ".scale"));
+    }
+
+    /** The online statistics stored under {@code name} by {@link Builder#welford}. */
+    public WelfordStats welford(String name) {
+        long[] count = longArray(WELFORD + name + ".count");
+        if (count.length != 1) {
+            throw new IllegalArgumentException("welford." + name + ".count must hold one value, has " + count.length);
+        }
+        return WelfordStats.of(count[0], doubleArray(WELFORD + name + ".mean"), doubleArray(WELFORD + name + ".m2"));
+    }
+
     public double[] doubleArray(String name) {
         return array(name, double[].class).clone();
     }
@@ -417,6 +442,27 @@ public final class Checkpoint {
         /** A named float64 array. */
         public Builder array(String name, double[] values) {
             return putArray(name, Objects.requireNonNull(values, name).clone());
+        }
+
+        /**
+         * A fitted normalizer's statistics under {@code name}: arrays {@code normalizer.<name>.shift} and
+         * {@code normalizer.<name>.scale} (the spec is configuration and is not stored).
+         */
+        public Builder normalizer(String name, NormStats stats) {
+            Objects.requireNonNull(stats, "stats");
+            array(NORMALIZER + name + ".shift", stats.shift());
+            return array(NORMALIZER + name + ".scale", stats.scale());
+        }
+
+        /**
+         * An online statistics state under {@code name}: arrays {@code welford.<name>.count},
+         * {@code welford.<name>.mean} and {@code welford.<name>.m2}.
+         */
+        public Builder welford(String name, WelfordStats stats) {
+            Objects.requireNonNull(stats, "stats");
+            array(WELFORD + name + ".count", new long[] {stats.count()});
+            array(WELFORD + name + ".mean", stats.means());
+            return array(WELFORD + name + ".m2", stats.m2());
         }
 
         /** A named int64 array. */

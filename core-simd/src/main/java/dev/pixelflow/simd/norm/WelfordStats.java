@@ -27,6 +27,41 @@ public final class WelfordStats {
         this.m2 = new double[channels];
     }
 
+    /**
+     * A state restored from its parts (e.g. from a checkpoint): {@code count} values seen per channel, and per
+     * channel their mean and sum of squared deviations {@code m2} (both {@code channels} long, finite,
+     * {@code m2 >= 0}).
+     */
+    public static WelfordStats of(long count, double[] mean, double[] m2) {
+        if (mean.length != m2.length) {
+            throw new IllegalArgumentException("mean has " + mean.length + " channels but m2 has " + m2.length);
+        }
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be >= 0, got " + count);
+        }
+        WelfordStats w = new WelfordStats(mean.length);
+        for (int c = 0; c < mean.length; c++) {
+            if (!Double.isFinite(mean[c]) || !(m2[c] >= 0) || Double.isInfinite(m2[c])) {
+                throw new IllegalArgumentException("channel " + c + " has mean " + mean[c] + " and m2 " + m2[c]
+                        + "; both must be finite and m2 >= 0");
+            }
+        }
+        w.count = count;
+        System.arraycopy(mean, 0, w.mean, 0, mean.length);
+        System.arraycopy(m2, 0, w.m2, 0, m2.length);
+        return w;
+    }
+
+    /** Per-channel means (a copy). */
+    public double[] means() {
+        return mean.clone();
+    }
+
+    /** Per-channel sums of squared deviations from the mean (a copy). */
+    public double[] m2() {
+        return m2.clone();
+    }
+
     public int channels() {
         return channels;
     }
