@@ -36,6 +36,10 @@ public class BceBenchmark {
     @Param({"vector", "scalar"})
     public String provider;
 
+    /** Compute threads of the loss (its shared pool); PyTorch is measured with 1 and 2 as well. */
+    @Param({"1", "2"})
+    public int threads;
+
     @Param({"16x1x512x512", "16x3x128x128"})
     public String shape;
 
@@ -69,9 +73,9 @@ public class BceBenchmark {
         selfCheck(pos);
     }
 
-    private static BinaryCrossEntropy build(String provider, float[] pos) {
+    private BinaryCrossEntropy build(String provider, float[] pos) {
         return BinaryCrossEntropy.builder().reduction(Reduction.MEAN).posWeight(pos)
-                .provider(BenchInputs.provider(provider)).build();
+                .provider(BenchInputs.provider(provider)).threads(threads).build();
     }
 
     /** Fails the trial when the vector kernels disagree with the scalar reference on this very input. */

@@ -36,6 +36,10 @@ public class SoftmaxCrossEntropyBenchmark {
     @Param({"vector", "scalar"})
     public String provider;
 
+    /** Compute threads of the loss (its shared pool); PyTorch is measured with 1 and 2 as well. */
+    @Param({"1", "2"})
+    public int threads;
+
     @Param({"16x2x256x256", "16x5x128x128", "16x3x128x128"})
     public String shape;
 
@@ -59,7 +63,7 @@ public class SoftmaxCrossEntropyBenchmark {
         }
         labels = Tensor.of(y, b, h, w);
         grad = Tensor.zeros(b, c, h, w);
-        loss = SoftmaxCrossEntropy.builder().provider(BenchInputs.provider(provider)).build();
+        loss = SoftmaxCrossEntropy.builder().provider(BenchInputs.provider(provider)).threads(threads).build();
         selfCheck(b, c, h * w, y);
     }
 
