@@ -67,6 +67,11 @@ public final class BinaryCrossEntropy {
         return forward(logits, target, null, null, null, null);
     }
 
+    /** The loss and, in the same pass, its gradient into {@code grad} (no weights, no mask); see the full form. */
+    public float forward(Tensor logits, Tensor target, Tensor grad) {
+        return forward(logits, target, null, null, grad, null);
+    }
+
     /**
      * Computes the loss and, in the same pass over memory, its gradient.
      *
@@ -238,6 +243,23 @@ public final class BinaryCrossEntropy {
                 this.posWeight = null;
             }
             return this;
+        }
+
+        /**
+         * {@code pos_weight} from two-class weights (background 0, object 1): {@code w1 / w0}, so positives weigh
+         * {@code w1/w0} times as much as negatives. That equals weighting each pixel by its class weight up to the
+         * constant factor {@code w0}, which changes the loss scale but not the minimizer.
+         */
+        public Builder posWeight(ClassWeights weights) {
+            if (weights.numClasses() != 2) {
+                throw new IllegalArgumentException("pos_weight from class weights needs 2 classes (background, object),"
+                        + " got " + weights.numClasses());
+            }
+            if (!(weights.weight(0) > 0)) {
+                throw new IllegalArgumentException("background weight must be > 0 to form w1/w0, got "
+                        + weights.weight(0));
+            }
+            return posWeight(new float[] {weights.weight(1) / weights.weight(0)});
         }
 
         public BinaryCrossEntropy build() {

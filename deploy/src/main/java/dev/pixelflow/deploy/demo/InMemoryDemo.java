@@ -70,8 +70,7 @@ public final class InMemoryDemo {
         try (Model model = Model.create(net, s.seed() + 1);
              Optimizer adam = Adam.builder().build();
              Trainer<Tensor> trainer = Trainer.builder(model,
-                     Objectives.binarySegmentation(BinaryCrossEntropy.builder().posWeight(new float[] {posWeight})
-                             .build()), adam)
+                     Objectives.binarySegmentation(BinaryCrossEntropy.builder().posWeight(weights).build()), adam)
                      .ops(ops).learningRate(s.learningRate()).clipGradientNorm(1.0).build();
              Tensor x = Tensor.zeros(s.batch(), 1, n, n);
              Tensor y = Tensor.zeros(s.batch(), 1, n, n)) {
