@@ -12,8 +12,9 @@ import dev.pixelflow.simd.metrics.ConfusionMatrix;
 import dev.pixelflow.simd.metrics.SegmentationMetrics;
 import dev.pixelflow.simd.models.FcnSegmenter;
 import dev.pixelflow.simd.nn.Model;
-import dev.pixelflow.simd.optim.Adam;
+import dev.pixelflow.simd.optim.LearningRateSchedule;
 import dev.pixelflow.simd.optim.Optimizer;
+import dev.pixelflow.simd.optim.Sgd;
 import dev.pixelflow.simd.train.Objectives;
 import dev.pixelflow.simd.train.Trainer;
 import java.util.SplittableRandom;
@@ -32,22 +33,27 @@ class SmallObjectSegmentationTest {
     private static final int TRAIN_FRAMES = 256;
     private static final int TEST_FRAMES = 64;
     /**
-     * The budget. Held-out object IoU every 20 steps with these seeds (Adam 1e-2): weighted 0.00 0.20 0.87 0.88
-     * 0.79 0.82 0.90 0.89, unweighted 0 at every point up to step 160 (its object logits sit just below 0 while
-     * the background pushes them down). 80 steps leaves the weighted run 20 steps past its jump and the
-     * unweighted run 2x short of its first non-zero IoU. This is a property of the budget, not of the optimum:
-     * trained long enough, the unweighted model finds the objects too (with other data seeds it did so after
-     * 80 to 160 steps).
+     * The budget. Held-out object IoU every 20 steps (SGD momentum 0.9, rate 0.03), with these seeds: weighted
+     * 0.00 0.19 0.76 0.67 0.84 0.70 0.89 0.87; unweighted 0 at every point. With three other data and model seeds
+     * the weighted IoU after 160 steps was 0.81 to 0.91 (one of them crossed 0.6 only after about 130 steps) and
+     * the unweighted one 0 at every point; one unweighted run kept IoU 0 for 400 steps. Adam (rate 1e-2) was tried first and is not used: it rescales
+     * each parameter's step, which takes away most of what the class weights change, and with some seeds the
+     * unweighted model found the objects within 80 steps. The rate drops tenfold for the last 40 steps so the
+     * held-out score is not taken at a random point of the oscillation seen above (with it: weighted 0.84 with
+     * these seeds, 0.73 with the seeds whose weighted run crossed 0.6 latest).
      */
-    private static final int STEPS = 80;
-    private static final long DATA_SEED = 11;
-    private static final long MODEL_SEED = 5;
+    private static final int STEPS = 160;
+    private static final double RATE = 0.03;
+    /** Step after which the rate is 0.003. */
+    private static final long DECAY_AT = 120;
+    private static final long DATA_SEED = 61;
+    private static final long MODEL_SEED = 10;
     /**
-     * Cap of the median-frequency weights: the object weight (0.5 / 0.0099, about 50) is capped to 10, so
-     * posWeight = 10 / 0.505, about 20. With the cap at 20 (posWeight 40) the weighted model over-predicted around
-     * the objects and its IoU swung between 0.4 and 0.9 from step to step.
+     * Cap of the median-frequency weights: the object weight (0.5 / 0.0099, about 50) is capped to 5, so
+     * posWeight = 5 / 0.505, about 10. With the cap at 10 or 20 the weighted model over-predicted around the
+     * objects (recall near 1, IoU 0.4 to 0.6 with some seeds).
      */
-    private static final float WEIGHT_CAP = 10f;
+    private static final float WEIGHT_CAP = 5f;
 
     @Test
     void classWeightedLossFindsSmallObjectsWhereTheUnweightedOneFallsIntoTheAccuracyTrap() {
@@ -73,8 +79,9 @@ class SmallObjectSegmentationTest {
             assertTrue(weighted.iou()[1] >= 0.6, "weighted object IoU " + weighted.iou()[1]);
             // The trap: a high pixel accuracy (all background already scores 1 - 0.0098) hides a useless model.
             assertTrue(plain.pixelAccuracy() >= 0.98, "unweighted pixel accuracy " + plain.pixelAccuracy());
-            // 0.3: the unweighted IoU measured 0, and it does not drift up slowly: it jumps once the object logits
-            // cross 0, which happened after more than twice this budget, so the bound has a wide margin both ways.
+            // 0.3 (the bound) and at most half the weighted IoU: the unweighted IoU measured 0 at every
+            // check, and it does not drift up slowly: it jumps once the object logits cross 0, which with these
+            // settings did not happen within 2.5 times this budget. The margin is wide both ways.
             assertTrue(plain.iou()[1] < 0.3, "unweighted object IoU " + plain.iou()[1]);
             assertTrue(plain.iou()[1] <= weighted.iou()[1] / 2,
                     "unweighted IoU " + plain.iou()[1] + " vs weighted " + weighted.iou()[1]);
@@ -87,9 +94,9 @@ class SmallObjectSegmentationTest {
         BinaryCrossEntropy bce = BinaryCrossEntropy.builder().threads(2).posWeight(new float[] {posWeight}).build();
         long start = System.nanoTime();
         try (Model model = Model.create(FcnSegmenter.builder().inChannels(1).width(8).depth(2).build(), MODEL_SEED);
-             Optimizer adam = Adam.builder().build();
-             Trainer<Tensor> trainer = Trainer.builder(model, Objectives.binarySegmentation(bce), adam).ops(OPS)
-                     .learningRate(1e-2).build()) {
+             Optimizer sgd = Sgd.builder().momentum(0.9).build();
+             Trainer<Tensor> trainer = Trainer.builder(model, Objectives.binarySegmentation(bce), sgd).ops(OPS)
+                     .schedule(LearningRateSchedule.stepDecay(RATE, DECAY_AT, 0.1)).build()) {
             int batches = TRAIN_FRAMES / BATCH;
             for (int s = 0; s < STEPS; s++) {
                 int from = (s % batches) * BATCH;
