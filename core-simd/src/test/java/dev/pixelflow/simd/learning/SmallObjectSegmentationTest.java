@@ -76,12 +76,14 @@ class SmallObjectSegmentationTest {
             SegmentationMetrics weighted = trainAndEvaluate("weighted", posWeight, trainX, trainY, testX, testY);
             SegmentationMetrics plain = trainAndEvaluate("unweighted", 1f, trainX, trainY, testX, testY);
 
+            // Measured 0.70 to 0.87: the float rounding of the kernels differs between interpreted and JIT-compiled
+            // code, so what ran earlier in the JVM nudges the trajectory; the rate drop keeps the spread small.
             assertTrue(weighted.iou()[1] >= 0.6, "weighted object IoU " + weighted.iou()[1]);
             // The trap: a high pixel accuracy (all background already scores 1 - 0.0098) hides a useless model.
             assertTrue(plain.pixelAccuracy() >= 0.98, "unweighted pixel accuracy " + plain.pixelAccuracy());
             // 0.3 (the bound) and at most half the weighted IoU: the unweighted IoU measured 0 at every
-            // check, and it does not drift up slowly: it jumps once the object logits cross 0, which with these
-            // settings did not happen within 2.5 times this budget. The margin is wide both ways.
+            // check, and it does not drift up slowly: it jumps once the object logits cross 0, which at the full rate
+            // did not happen within 400 steps (another seed), 2.5 times this budget. The margin is wide both ways.
             assertTrue(plain.iou()[1] < 0.3, "unweighted object IoU " + plain.iou()[1]);
             assertTrue(plain.iou()[1] <= weighted.iou()[1] / 2,
                     "unweighted IoU " + plain.iou()[1] + " vs weighted " + weighted.iou()[1]);
