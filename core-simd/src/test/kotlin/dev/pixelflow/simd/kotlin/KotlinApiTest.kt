@@ -178,10 +178,13 @@ class KotlinApiTest {
                                         assertEquals(80L, resumed.steps())
                                         assertArrayEquals(model.values().toArray(), model2.values().toArray())
                                         squares(x, y, SplittableRandom(5))
+                                        // Same weights, same optimizer state, same batch: the same step. (Equal up
+                                        // to the last bits of the vector exp/log, which may round differently
+                                        // before and after JIT compilation.)
                                         val a = trainer.step(x, y)
                                         val b = resumed.step(x, y)
-                                        assertEquals(a.loss(), b.loss())
-                                        assertArrayEquals(model.values().toArray(), model2.values().toArray())
+                                        assertEquals(a.loss(), b.loss(), 1e-6)
+                                        assertArrayEquals(model.values().toArray(), model2.values().toArray(), 1e-6f)
                                     }
                                 }
                             }
