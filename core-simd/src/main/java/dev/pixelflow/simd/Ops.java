@@ -299,11 +299,41 @@ public final class Ops implements AutoCloseable {
 
     // ================================================================== pointwise
 
+    /** Elementwise work below this many elements runs on the calling thread (splitting costs more than it saves). */
+    private static final long PARALLEL_MIN = 1 << 16;
+    /** Elementwise work is split into pieces of this many elements (16 KiB floats stay in L1/L2 per piece). */
+    private static final int CHUNK = 1 << 14;
+
+    @FunctionalInterface
+    private interface ChunkTask {
+        void run(long offset, long length);
+    }
+
+    /** Runs {@code task} over {@code [0, n)} in chunks spread over the compute threads (in one piece when small). */
+    private void chunks(long n, ChunkTask task) {
+        if (n < PARALLEL_MIN || pool.threads() == 1) {
+            task.run(0, n);
+            return;
+        }
+        int pieces = (int) ((n + CHUNK - 1) / CHUNK);
+        pool.parallelFor(pieces, (from, to) -> {
+            long off = (long) from * CHUNK;
+            long end = Math.min(n, (long) to * CHUNK);
+            task.run(off, end - off);
+        });
+    }
+
+    private static MemorySegment slice(MemorySegment s, long offset, long length) {
+        return s.asSlice(offset * Float.BYTES, length * Float.BYTES);
+    }
+
     /** y = f(x), elementwise; y may be x (in place). */
     public void activation(Activation f, Tensor x, Tensor y) {
         sameSize(x, y, "activation x", "y");
         sameOrDisjoint(x, y, "activation x", "y");
-        k.activationForward(f, x.segment(), y.segment(), x.size());
+        MemorySegment xs = x.segment();
+        MemorySegment ys = y.segment();
+        chunks(x.size(), (off, n) -> k.activationForward(f, slice(xs, off, n), slice(ys, off, n), n));
     }
 
     /**
@@ -317,13 +347,21 @@ public final class Ops implements AutoCloseable {
         sameOrDisjoint(dx, dy, "activationBackward dx", "dy");
         noOverlap(dx, x, "activationBackward dx", "x");
         noOverlap(dx, y, "activationBackward dx", "y");
-        k.activationBackward(f, x.segment(), y.segment(), dy.segment(), dx.segment(), x.size());
+        MemorySegment xs = x.segment();
+        MemorySegment ys = y.segment();
+        MemorySegment dys = dy.segment();
+        MemorySegment dxs = dx.segment();
+        chunks(x.size(), (off, n) -> k.activationBackward(f, slice(xs, off, n), slice(ys, off, n), slice(dys, off, n),
+                slice(dxs, off, n), n));
     }
 
     /** out = a + b (same number of elements); out may be a or b. */
     public void add(Tensor a, Tensor b, Tensor out) {
         binary(a, b, out, "add");
-        k.add(a.segment(), b.segment(), out.segment(), a.size());
+        MemorySegment as = a.segment();
+        MemorySegment bs = b.segment();
+        MemorySegment os = out.segment();
+        chunks(a.size(), (off, n) -> k.add(slice(as, off, n), slice(bs, off, n), slice(os, off, n), n));
     }
 
     /** out = a - b. */
@@ -349,7 +387,9 @@ public final class Ops implements AutoCloseable {
     public void axpy(float alpha, Tensor x, Tensor y) {
         sameSize(x, y, "axpy x", "y");
         sameOrDisjoint(x, y, "axpy x", "y");
-        k.axpy(alpha, x.segment(), y.segment(), x.size());
+        MemorySegment xs = x.segment();
+        MemorySegment ys = y.segment();
+        chunks(x.size(), (off, n) -> k.axpy(alpha, slice(xs, off, n), slice(ys, off, n), n));
     }
 
     /** x[b, c, ...] += bias[c] for x of shape {@code [b, c, ...]} (in place). */
