@@ -2,7 +2,6 @@ package dev.pixelflow.simd.nn;
 
 import dev.pixelflow.simd.Pool2dSpec;
 import dev.pixelflow.simd.Tensor;
-import java.util.Arrays;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -45,14 +44,7 @@ public final class AvgPool2d implements Layer {
 
     @Override
     public int[] outputShape(int[] input) {
-        Shapes.requireImages(this, input);
-        int oh = spec.outputHeight(input[2]);
-        int ow = spec.outputWidth(input[3]);
-        if (oh < 1 || ow < 1) {
-            throw new IllegalArgumentException(this + ": input " + Arrays.toString(input) + " is smaller than the"
-                    + " pooling window, output would be " + oh + "x" + ow);
-        }
-        return new int[] {input[0], input[1], oh, ow};
+        return Shapes.pooled(this, spec, input);
     }
 
     @Override
@@ -76,8 +68,6 @@ public final class AvgPool2d implements Layer {
 
     @Override
     public String toString() {
-        return "AvgPool2d(" + spec.kernelH() + "x" + spec.kernelW() + ", stride " + spec.strideH() + "x"
-                + spec.strideW() + ", padding " + spec.padH() + "x" + spec.padW()
-                + (spec.countIncludePad() ? "" : ", exclude padding") + ")";
+        return Shapes.window("AvgPool2d", spec) + (spec.countIncludePad() ? "" : ", exclude padding") + ")";
     }
 }

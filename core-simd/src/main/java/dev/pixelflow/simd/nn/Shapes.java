@@ -1,5 +1,6 @@
 package dev.pixelflow.simd.nn;
 
+import dev.pixelflow.simd.Pool2dSpec;
 import java.util.Arrays;
 
 /** Shape checks shared by the layers; messages name the layer and the layout it expects. */
@@ -41,6 +42,24 @@ final class Shapes {
                     + " is too many");
         }
         return (int) f;
+    }
+
+    /** The output shape of a pooling window {@code spec} over an image batch, rejecting windows larger than it. */
+    static int[] pooled(Object layer, Pool2dSpec spec, int[] input) {
+        requireImages(layer, input);
+        int oh = spec.outputHeight(input[2]);
+        int ow = spec.outputWidth(input[3]);
+        if (oh < 1 || ow < 1) {
+            throw new IllegalArgumentException(layer + ": input " + Arrays.toString(input) + " is smaller than the"
+                    + " pooling window, output would be " + oh + "x" + ow);
+        }
+        return new int[] {input[0], input[1], oh, ow};
+    }
+
+    /** {@code Name(kHxkW, stride sHxsW, padding pHxpW} without the closing parenthesis. */
+    static String window(String name, Pool2dSpec spec) {
+        return name + "(" + spec.kernelH() + "x" + spec.kernelW() + ", stride " + spec.strideH() + "x"
+                + spec.strideW() + ", padding " + spec.padH() + "x" + spec.padW();
     }
 
     private static boolean positive(int[] s) {
