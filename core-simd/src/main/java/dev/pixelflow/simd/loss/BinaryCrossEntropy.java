@@ -8,6 +8,7 @@ import dev.pixelflow.simd.internal.ComputePool;
 import dev.pixelflow.simd.internal.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-pixel binary cross-entropy on logits, number for number PyTorch's {@code BCEWithLogitsLoss} (and TF's
@@ -58,7 +59,7 @@ public final class BinaryCrossEntropy {
     }
 
     /** The per-channel positive weights, or null (all 1). */
-    public float[] posWeight() {
+    public float @Nullable [] posWeight() {
         return posWeight == null ? null : posWeight.clone();
     }
 
@@ -68,7 +69,7 @@ public final class BinaryCrossEntropy {
     }
 
     /** The loss and, in the same pass, its gradient into {@code grad} (no weights, no mask); see the full form. */
-    public float forward(Tensor logits, Tensor target, Tensor grad) {
+    public float forward(Tensor logits, Tensor target, @Nullable Tensor grad) {
         return forward(logits, target, null, null, grad, null);
     }
 
@@ -87,8 +88,8 @@ public final class BinaryCrossEntropy {
      *     a non-finite logit, or a target outside [0, 1] (naming the position); outputs are then partly written but
      *     never hold NaN
      */
-    public float forward(Tensor logits, Tensor target, Tensor weight, Tensor ignoreMask, Tensor grad,
-            Tensor lossMap) {
+    public float forward(Tensor logits, Tensor target, @Nullable Tensor weight, @Nullable Tensor ignoreMask,
+            @Nullable Tensor grad, @Nullable Tensor lossMap) {
         BceArguments.checkShapes("logits", logits, target, weight, ignoreMask, grad, lossMap, reduction);
         int[] shape = logits.shape();
         int batch = shape[0];
@@ -226,7 +227,7 @@ public final class BinaryCrossEntropy {
          * Per-channel positive weights ({@code pos_weight} of shape {@code [C, 1, 1]} in PyTorch terms): finite
          * and >= 0, one per channel; null for none.
          */
-        public Builder posWeight(float[] perChannel) {
+        public Builder posWeight(float @Nullable [] perChannel) {
             if (perChannel != null) {
                 if (perChannel.length == 0) {
                     throw new IllegalArgumentException("posWeight must have one entry per channel but is empty");

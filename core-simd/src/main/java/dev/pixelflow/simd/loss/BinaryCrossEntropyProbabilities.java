@@ -5,6 +5,7 @@ import static dev.pixelflow.simd.loss.BceArguments.F;
 import dev.pixelflow.simd.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binary cross-entropy on probabilities (outputs after a sigmoid), as Keras {@code BinaryCrossentropy} with
@@ -88,8 +89,8 @@ public final class BinaryCrossEntropyProbabilities {
      * @return the reduced loss ({@code NONE}: the sum of the map)
      * @throws IllegalArgumentException on a shape mismatch or a value out of range (naming the position)
      */
-    public float forward(Tensor probabilities, Tensor target, Tensor weight, Tensor ignoreMask, Tensor grad,
-            Tensor lossMap) {
+    public float forward(Tensor probabilities, Tensor target, @Nullable Tensor weight,
+            @Nullable Tensor ignoreMask, @Nullable Tensor grad, @Nullable Tensor lossMap) {
         BceArguments.checkShapes("probabilities", probabilities, target, weight, ignoreMask, grad, lossMap,
                 reduction);
         int[] shape = probabilities.shape();

@@ -5,6 +5,7 @@ import static dev.pixelflow.simd.loss.MseLoss.F;
 import dev.pixelflow.simd.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Center loss (Wen et al., "A Discriminative Feature Learning Approach for Deep Face Recognition", ECCV 2016) for
@@ -86,7 +87,7 @@ public final class CenterLoss {
      * @throws IllegalArgumentException on a shape mismatch (naming the shapes), a label out of range or a non-finite
      *     embedding (naming the position)
      */
-    public float forward(Tensor embeddings, int[] labels, Tensor grad) {
+    public float forward(Tensor embeddings, int[] labels, @Nullable Tensor grad) {
         int n = check(embeddings, labels);
         if (grad != null && !grad.hasShape(n, dim)) {
             throw new IllegalArgumentException("CenterLoss: grad shape " + grad.shapeString()

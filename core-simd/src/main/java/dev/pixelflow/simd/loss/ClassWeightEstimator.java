@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts pixels per class online from a stream of label masks and derives class weights from the counts.
@@ -185,7 +186,7 @@ public final class ClassWeightEstimator {
     }
 
     /** The ignore label, or null when every pixel must be a class. */
-    public Integer ignoreLabel() {
+    public @Nullable Integer ignoreLabel() {
         return ignoreLabel;
     }
 

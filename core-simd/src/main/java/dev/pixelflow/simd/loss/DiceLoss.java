@@ -6,6 +6,7 @@ import dev.pixelflow.simd.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Soft Dice loss on logits, per image and class as MONAI's {@code DiceLoss} (smooth_nr = smooth_dr = 1e-5,
@@ -78,7 +79,7 @@ public final class DiceLoss {
      * @throws IllegalArgumentException on a shape mismatch (naming the shapes), rank below 2, no counted class, a
      *     non-finite logit or a target outside [0, 1] (naming the position)
      */
-    public float forward(Tensor logits, Tensor target, Tensor grad) {
+    public float forward(Tensor logits, Tensor target, @Nullable Tensor grad) {
         Objects.requireNonNull(logits, "logits");
         Objects.requireNonNull(target, "target");
         if (logits.rank() < 2) {
@@ -189,7 +190,7 @@ public final class DiceLoss {
      * @throws IllegalArgumentException on a shape mismatch or a label that is not an integer in {@code [0, C)}
      *     (naming the position)
      */
-    public float forwardLabels(Tensor logits, Tensor labels, Tensor grad) {
+    public float forwardLabels(Tensor logits, Tensor labels, @Nullable Tensor grad) {
         Objects.requireNonNull(logits, "logits");
         Objects.requireNonNull(labels, "labels");
         if (logits.rank() < 2) {

@@ -5,6 +5,7 @@ import static dev.pixelflow.simd.loss.MseLoss.F;
 import dev.pixelflow.simd.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binary (sigmoid) focal loss on logits, number for number torchvision's {@code ops.sigmoid_focal_loss} (Lin et al.,
@@ -71,7 +72,7 @@ public final class FocalLoss {
      * @throws IllegalArgumentException on a shape mismatch (naming both shapes), a missing map for {@code NONE}, a
      *     non-finite logit or a target outside [0, 1] (naming the position)
      */
-    public float forward(Tensor logits, Tensor target, Tensor grad, Tensor lossMap) {
+    public float forward(Tensor logits, Tensor target, @Nullable Tensor grad, @Nullable Tensor lossMap) {
         Objects.requireNonNull(logits, "logits");
         Objects.requireNonNull(target, "target");
         MseLoss.checkSame("FocalLoss", "target", logits, target);

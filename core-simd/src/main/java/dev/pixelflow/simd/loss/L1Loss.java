@@ -2,6 +2,7 @@ package dev.pixelflow.simd.loss;
 
 import dev.pixelflow.simd.Tensor;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Mean absolute error, number for number PyTorch's {@code L1Loss} (e.g. autoencoder reconstruction). Immutable and
@@ -49,7 +50,7 @@ public final class L1Loss {
      * @throws IllegalArgumentException on a shape mismatch (naming both shapes), a missing map for {@code NONE}, or a
      *     non-finite input or target (naming the position)
      */
-    public float forward(Tensor input, Tensor target, Tensor grad, Tensor lossMap) {
+    public float forward(Tensor input, Tensor target, @Nullable Tensor grad, @Nullable Tensor lossMap) {
         return MseLoss.pointwise("L1Loss", true, reduction, input, target, grad, lossMap);
     }
 

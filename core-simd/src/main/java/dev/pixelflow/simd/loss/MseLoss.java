@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Mean squared error, number for number PyTorch's {@code MSELoss} (e.g. autoencoder reconstruction). Immutable and
@@ -56,7 +57,7 @@ public final class MseLoss {
      * @throws IllegalArgumentException on a shape mismatch (naming both shapes), a missing map for {@code NONE}, or a
      *     non-finite input or target (naming the position)
      */
-    public float forward(Tensor input, Tensor target, Tensor grad, Tensor lossMap) {
+    public float forward(Tensor input, Tensor target, @Nullable Tensor grad, @Nullable Tensor lossMap) {
         return pointwise("MseLoss", false, reduction, input, target, grad, lossMap);
     }
 

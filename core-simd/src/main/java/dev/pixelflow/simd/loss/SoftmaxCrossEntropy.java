@@ -7,6 +7,7 @@ import dev.pixelflow.simd.internal.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Softmax cross-entropy with PyTorch 1.13 {@code CrossEntropyLoss} semantics for class-index targets.
@@ -83,7 +84,7 @@ public final class SoftmaxCrossEntropy {
     }
 
     /** The class weights, or {@code null} when unweighted. */
-    public float[] weights() {
+    public float @Nullable [] weights() {
         return weights == null ? null : weights.clone();
     }
 
@@ -141,7 +142,7 @@ public final class SoftmaxCrossEntropy {
      *     NaN logit or a label that is neither a class nor the ignore index (naming value and position); after
      *     the last two the outputs are zero
      */
-    public float forward(Tensor logits, Tensor labels, Tensor grad, Tensor lossMap) {
+    public float forward(Tensor logits, Tensor labels, @Nullable Tensor grad, @Nullable Tensor lossMap) {
         ClassIndexInput.Dims d = check(logits, labels);
         if (grad != null && !Arrays.equals(grad.shape(), logits.shape())) {
             throw new IllegalArgumentException("grad " + grad.shapeString() + " must have the shape of logits "

@@ -16,5 +16,10 @@
  * and infinities, so there is no separate finite check) and the transform reads and writes it once. Planes
  * (split into runs of at most 64 Ki floats) are spread over a fixed set of compute threads
  * ({@code pixelflow.threads}) and combined in a fixed order, so results do not depend on the thread count.
+ *
+ * <p>Types are non-null unless annotated {@link org.jspecify.annotations.Nullable @Nullable}.
  */
+@NullMarked
 package dev.pixelflow.simd.norm;
+
+import org.jspecify.annotations.NullMarked;
