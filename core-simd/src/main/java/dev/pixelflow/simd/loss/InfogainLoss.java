@@ -3,7 +3,9 @@ package dev.pixelflow.simd.loss;
 import dev.pixelflow.simd.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Caffe's {@code InfogainLossLayer} with an {@code L x L} infogain matrix {@code H}.
@@ -64,29 +66,7 @@ public final class InfogainLoss {
 
     /** The loss value (a double). */
     public double value(Tensor logits, Tensor labels) {
-        ClassIndexInput in = check(logits, labels);
-        MemorySegment x = logits.segment();
-        double[] logp = new double[classes];
-        double logThreshold = Math.log(LOG_THRESHOLD);
-        int[] y = in.labels();
-        double total = 0;
-        for (int b = 0; b < in.batch(); b++) {
-            for (int s = 0; s < in.spatial(); s++) {
-                int label = y[b * in.spatial() + s];
-                if (label == ClassIndexInput.IGNORED) {
-                    continue;
-                }
-                in.logSoftmax(x, b, s, logp);
-                int row = label * classes;
-                for (int l = 0; l < classes; l++) {
-                    double hv = h[row + l];
-                    if (hv != 0) {
-                        total -= hv * Math.max(logp[l], logThreshold);
-                    }
-                }
-            }
-        }
-        return total / normalizer(in);
+        return forward(logits, labels, null);
     }
 
     /** The loss as a new {@code [1]} tensor (the caller closes it). */
@@ -96,28 +76,55 @@ public final class InfogainLoss {
 
     /** {@code dL/dlogits}, a new tensor shaped like {@code logits} (Caffe's closed form). */
     public Tensor gradient(Tensor logits, Tensor labels) {
-        ClassIndexInput in = check(logits, labels);
         Tensor grad = Tensor.zeros(logits.shape());
+        forward(logits, labels, grad);
+        return grad;
+    }
+
+    /**
+     * The loss and, in the same pass, its gradient {@code dL/dlogits} (Caffe's closed form
+     * {@code (p_l * sum_k H[y, k] - H[y, l]) / normalizer}) written into {@code grad} (shaped like {@code logits},
+     * 0 at ignored pixels), or no gradient when {@code grad} is null.
+     */
+    public double forward(Tensor logits, Tensor labels, @Nullable Tensor grad) {
+        ClassIndexInput in = check(logits, labels);
+        if (grad != null && !Arrays.equals(grad.shape(), logits.shape())) {
+            throw new IllegalArgumentException("grad " + grad.shapeString() + " must have the shape of logits "
+                    + logits.shapeString());
+        }
         MemorySegment x = logits.segment();
-        MemorySegment g = grad.segment();
+        MemorySegment g = grad == null ? null : grad.segment();
         double[] logp = new double[classes];
+        double logThreshold = Math.log(LOG_THRESHOLD);
         double inv = 1 / normalizer(in);
         int[] y = in.labels();
+        double total = 0;
         for (int b = 0; b < in.batch(); b++) {
             for (int s = 0; s < in.spatial(); s++) {
                 int label = y[b * in.spatial() + s];
                 if (label == ClassIndexInput.IGNORED) {
+                    if (g != null) {
+                        for (int l = 0; l < classes; l++) {
+                            g.setAtIndex(F32, in.index(b, l, s), 0f);
+                        }
+                    }
                     continue;
                 }
                 in.logSoftmax(x, b, s, logp);
                 int row = label * classes;
                 for (int l = 0; l < classes; l++) {
-                    double d = Math.exp(logp[l]) * rowSums[label] - h[row + l];
-                    g.setAtIndex(F32, in.index(b, l, s), (float) (d * inv));
+                    double hv = h[row + l];
+                    if (hv != 0) {
+                        total -= hv * Math.max(logp[l], logThreshold);
+                    }
+                    if (g != null) {
+                        double d = Math.exp(logp[l]) * rowSums[label] - hv;
+                        g.setAtIndex(F32, in.index(b, l, s), (float) (d * inv));
+                    }
                 }
             }
         }
-        return grad;
+        return total * inv;
     }
 
     private double normalizer(ClassIndexInput in) {

@@ -31,10 +31,7 @@ final class ClassificationObjective implements Objective<Tensor> {
         if (crossEntropy != null) {
             l = crossEntropy.forward(output, labels, grad, null);
         } else {
-            l = infogain.value(output, labels);
-            try (Tensor g = infogain.gradient(output, labels)) {
-                grad.copyFrom(g);
-            }
+            l = infogain.forward(output, labels, grad);
         }
         int classes = output.dim(1);
         if (confusion == null || confusion.classes() != classes) {
