@@ -5,7 +5,6 @@ import dev.pixelflow.simd.Ops;
 import dev.pixelflow.simd.Tensor;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -97,57 +96,22 @@ public final class Conv2d implements Layer {
         return "Conv2d(" + inChannels + "->" + outChannels + ", " + w[2] + "x" + w[3] + ", " + spec + ")";
     }
 
-    /** Options of a {@link Conv2d}; defaults: stride 1, no padding, no dilation, one group, bias, He-normal. */
-    public static final class Builder {
-        private final int inChannels;
-        private final int outChannels;
-        private final int kernelH;
-        private final int kernelW;
-        private Conv2dSpec spec = Conv2dSpec.DEFAULT;
-        private boolean bias = true;
-        private Initializer init = Initializer.heNormal();
-
+    /** Options of a {@link Conv2d}; see {@link ConvBuilder} for the shared options and defaults. */
+    public static final class Builder extends ConvBuilder<Builder> {
         private Builder(int in, int out, int kh, int kw) {
-            if (in < 1 || out < 1 || kh < 1 || kw < 1) {
-                throw new IllegalArgumentException("channels and kernel must be >= 1, got in " + in + ", out " + out
-                        + ", kernel " + kh + "x" + kw);
-            }
-            this.inChannels = in;
-            this.outChannels = out;
-            this.kernelH = kh;
-            this.kernelW = kw;
+            super("Conv2d", in, out, kh, kw);
         }
 
-        /** Stride, padding, dilation and groups all at once. */
-        public Builder spec(Conv2dSpec spec) {
-            this.spec = Objects.requireNonNull(spec, "spec");
-            return this;
-        }
-
-        public Builder stride(int stride) {
-            return spec(new Conv2dSpec(stride, stride, spec.padH(), spec.padW(), spec.dilationH(), spec.dilationW(),
-                    spec.groups(), 0, 0));
-        }
-
-        public Builder padding(int padding) {
-            return spec(new Conv2dSpec(spec.strideH(), spec.strideW(), padding, padding, spec.dilationH(),
-                    spec.dilationW(), spec.groups(), 0, 0));
-        }
-
-        public Builder bias(boolean bias) {
-            this.bias = bias;
-            return this;
-        }
-
-        public Builder initializer(Initializer init) {
-            this.init = Objects.requireNonNull(init, "initializer");
+        @Override
+        Builder self() {
             return this;
         }
 
         public Conv2d build() {
-            if (inChannels % spec.groups() != 0 || outChannels % spec.groups() != 0) {
-                throw new IllegalArgumentException("channels " + inChannels + "->" + outChannels
-                        + " must both be divisible by groups " + spec.groups());
+            checkGroups();
+            if (spec.outputPadH() != 0 || spec.outputPadW() != 0) {
+                throw new IllegalArgumentException("Conv2d has no output padding, got " + spec.outputPadH() + "x"
+                        + spec.outputPadW());
             }
             return new Conv2d(this);
         }

@@ -5,7 +5,6 @@ import dev.pixelflow.simd.Ops;
 import dev.pixelflow.simd.Tensor;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -109,44 +108,15 @@ public final class ConvTranspose2d implements Layer {
         return "ConvTranspose2d(" + inChannels + "->" + outChannels + ", " + w[2] + "x" + w[3] + ", " + spec + ")";
     }
 
-    /**
-     * Options of a {@link ConvTranspose2d}; defaults: stride 1, no padding, no output padding, no dilation, one
-     * group, bias, He-normal.
-     */
-    public static final class Builder {
-        private final int inChannels;
-        private final int outChannels;
-        private final int kernelH;
-        private final int kernelW;
-        private Conv2dSpec spec = Conv2dSpec.DEFAULT;
-        private boolean bias = true;
-        private Initializer init = Initializer.heNormal();
-
+    /** Options of a {@link ConvTranspose2d}; see {@link ConvBuilder} for the shared options and defaults. */
+    public static final class Builder extends ConvBuilder<Builder> {
         private Builder(int in, int out, int kh, int kw) {
-            if (in < 1 || out < 1 || kh < 1 || kw < 1) {
-                throw new IllegalArgumentException("ConvTranspose2d: channels and kernel must be >= 1, got in " + in
-                        + ", out " + out + ", kernel " + kh + "x" + kw);
-            }
-            this.inChannels = in;
-            this.outChannels = out;
-            this.kernelH = kh;
-            this.kernelW = kw;
+            super("ConvTranspose2d", in, out, kh, kw);
         }
 
-        /** Stride, padding, dilation, groups and output padding all at once. */
-        public Builder spec(Conv2dSpec spec) {
-            this.spec = Objects.requireNonNull(spec, "spec");
+        @Override
+        Builder self() {
             return this;
-        }
-
-        public Builder stride(int stride) {
-            return spec(new Conv2dSpec(stride, stride, spec.padH(), spec.padW(), spec.dilationH(), spec.dilationW(),
-                    spec.groups(), spec.outputPadH(), spec.outputPadW()));
-        }
-
-        public Builder padding(int padding) {
-            return spec(new Conv2dSpec(spec.strideH(), spec.strideW(), padding, padding, spec.dilationH(),
-                    spec.dilationW(), spec.groups(), spec.outputPadH(), spec.outputPadW()));
         }
 
         /** Output padding; set the stride (or dilation) first, it must be smaller than one of them. */
@@ -154,25 +124,8 @@ public final class ConvTranspose2d implements Layer {
             return spec(spec.withOutputPadding(outputPadding));
         }
 
-        public Builder groups(int groups) {
-            return spec(spec.withGroups(groups));
-        }
-
-        public Builder bias(boolean bias) {
-            this.bias = bias;
-            return this;
-        }
-
-        public Builder initializer(Initializer init) {
-            this.init = Objects.requireNonNull(init, "initializer");
-            return this;
-        }
-
         public ConvTranspose2d build() {
-            if (inChannels % spec.groups() != 0 || outChannels % spec.groups() != 0) {
-                throw new IllegalArgumentException("ConvTranspose2d: channels " + inChannels + "->" + outChannels
-                        + " must both be divisible by groups " + spec.groups());
-            }
+            checkGroups();
             return new ConvTranspose2d(this);
         }
     }
