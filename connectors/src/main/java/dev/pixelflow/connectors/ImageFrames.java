@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Frames from plain PNG/JPEG record values, with labels in record headers (see {@link FrameHeaders}).
  *
- * <p>Grey images become 1-channel U8 frames, colour (and palette) images 3-channel U8 frames in R, G, B
- * order; alpha is dropped. The image header's width and height are checked against the limits before
+ * <p>Grey images (and palette images whose colours are all grey, e.g. 1-bit PNGs) become 1-channel U8
+ * frames, 16-bit grey reduced to its high byte; colour and palette images become 3-channel U8 frames in
+ * R, G, B order; alpha is dropped. The image header's width and height are checked against the limits before
  * any pixel is decoded. The optional mask is a PNG in header {@link FrameHeaders#MASK} of the same size,
  * whose first band gives each pixel's class id (0..255); it is checked the same way.
  */

@@ -122,6 +122,10 @@ class FrameCodecTest {
     }
 
     static byte[] golden(String name) throws IOException {
+        String dir = System.getProperty("pixelflow.golden.write");
+        if (dir != null) {
+            return Files.readAllBytes(Path.of(dir, name));
+        }
         try (InputStream in = FrameCodecTest.class.getResourceAsStream("/wire/" + name)) {
             if (in == null) {
                 throw new IOException("missing golden file /wire/" + name);

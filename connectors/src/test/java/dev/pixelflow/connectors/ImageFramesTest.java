@@ -52,6 +52,49 @@ class ImageFramesTest {
     }
 
     @Test
+    void sixteenBitGreyKeepsItsHighByteAndOneBitGreyScalesTo255() throws IOException {
+        BufferedImage g16 = new BufferedImage(3, 2, BufferedImage.TYPE_USHORT_GRAY);
+        g16.getRaster().setSample(2, 1, 0, 0xABCD);
+        Frame f = ImageFrames.fromImage(write(g16, "png"), Map.of(), FrameLimits.DEFAULT);
+        assertEquals(1, f.channels());
+        assertEquals((byte) 0xAB, f.payload()[5]);
+        BufferedImage bin = new BufferedImage(4, 1, BufferedImage.TYPE_BYTE_BINARY);
+        bin.getRaster().setSample(1, 0, 0, 1);
+        Frame b = ImageFrames.fromImage(write(bin, "png"), Map.of(), FrameLimits.DEFAULT);
+        assertEquals(1, b.channels());
+        assertArrayEquals(new byte[] {0, (byte) 255, 0, 0}, b.payload());
+        // A one-channel limit accepts it: the header check counts a grey palette as one channel.
+        FrameLimits oneChannel = new FrameLimits(16, 16, 1, 256);
+        assertEquals(b, ImageFrames.fromImage(write(bin, "png"), Map.of(), oneChannel));
+    }
+
+    @Test
+    void aPaletteMaskPngGivesItsIndexesAsClassIds() throws IOException {
+        byte[] r = new byte[16];
+        byte[] g = new byte[16];
+        byte[] bl = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            r[i] = (byte) (i * 16);
+            g[i] = (byte) (255 - i * 16);
+            bl[i] = (byte) (i * 7);
+        }
+        java.awt.image.IndexColorModel cm = new java.awt.image.IndexColorModel(8, 16, r, g, bl);
+        BufferedImage pal = new BufferedImage(5, 4, BufferedImage.TYPE_BYTE_INDEXED, cm);
+        byte[] classes = new byte[20];
+        for (int i = 0; i < 20; i++) {
+            classes[i] = (byte) (i % 16);
+        }
+        pal.getRaster().setDataElements(0, 0, 5, 4, classes);
+        byte[] png = write(gray(4, 5, new SplittableRandom(19), new byte[20]), "png");
+        Frame f = ImageFrames.fromImage(png, Map.of(FrameHeaders.MASK, write(pal, "png")), FrameLimits.DEFAULT);
+        assertArrayEquals(classes, f.mask());
+        // As an image, a palette PNG is a colour frame.
+        Frame c = ImageFrames.fromImage(write(pal, "png"), Map.of(), FrameLimits.DEFAULT);
+        assertEquals(3, c.channels());
+        assertEquals((byte) (3 * 16), c.payload()[3]);
+    }
+
+    @Test
     void rgbAndArgbPngBecomeThreePlanesWithAlphaDropped() throws IOException {
         SplittableRandom rnd = new SplittableRandom(12);
         int h = 6;

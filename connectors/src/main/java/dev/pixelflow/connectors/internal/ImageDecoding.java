@@ -5,6 +5,8 @@ import dev.pixelflow.connectors.FrameLimits;
 import dev.pixelflow.connectors.FrameTooLargeException;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * PNG/JPEG decoding with javax.imageio that reads the image header first and checks its size against the
@@ -43,15 +46,13 @@ public final class ImageDecoding {
     /**
      * Decodes an image after checking its header: width, height, and the u8 frame size (channels as
      * {@link #channels} will count them, when the header tells) against the limits. The decoder's own
-     * buffer is then at most 4 bytes per pixel of an image within the width and height limits.
+     * buffer is then at most 8 bytes per pixel (16-bit RGBA) of an image within the width and height limits.
      *
      * @param what names the image in error messages ("image", "mask header pixelflow.mask")
      */
     public static BufferedImage read(byte[] data, FrameLimits limits, String what) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
-            if (in == null) {
-                throw new FrameDecodeException(what + ": no image input stream available");
-            }
+        // An in-memory stream: ImageIO.createImageInputStream may cache to a temporary file.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new FrameDecodeException(what + ": not a PNG or JPEG image (no reader for it)");
@@ -71,8 +72,8 @@ public final class ImageDecoding {
                 // Channels as the frame will keep them (alpha dropped), from the header when the reader knows.
                 int channels = 1;
                 ImageTypeSpecifier raw = reader.getRawImageType(0);
-                if (raw != null && raw.getColorModel().getColorSpace().getType() != ColorSpace.TYPE_GRAY) {
-                    channels = 3;
+                if (raw != null && raw.getColorModel() != null) {
+                    channels = channels(raw.getColorModel());
                 }
                 limits.check(channels, height, width, 1);
                 BufferedImage image = reader.read(0);
@@ -90,9 +91,36 @@ public final class ImageDecoding {
         }
     }
 
-    /** 1 for a grey image (alpha dropped), 3 for anything else (RGB, alpha dropped). */
+    /**
+     * 1 for a grey image (grey colour space, or a palette whose colours are all grey, as ImageIO gives
+     * for 1-bit PNGs), 3 for anything else; alpha is dropped either way.
+     */
     public static int channels(BufferedImage image) {
-        return image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY ? 1 : 3;
+        return channels(image.getColorModel());
+    }
+
+    private static int channels(ColorModel cm) {
+        return cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY || isGreyPalette(cm) ? 1 : 3;
+    }
+
+    private static boolean isGreyColourSpace(BufferedImage image) {
+        return image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+    }
+
+    private static boolean isGreyPalette(BufferedImage image) {
+        return isGreyPalette(image.getColorModel());
+    }
+
+    private static boolean isGreyPalette(ColorModel cm) {
+        if (!(cm instanceof IndexColorModel icm)) {
+            return false;
+        }
+        for (int i = 0; i < icm.getMapSize(); i++) {
+            if (icm.getRed(i) != icm.getGreen(i) || icm.getRed(i) != icm.getBlue(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The pixels as u8 CHW: grey scaled to 8 bits, colour as R, G, B planes; alpha dropped. */
@@ -100,7 +128,18 @@ public final class ImageDecoding {
         int w = image.getWidth();
         int h = image.getHeight();
         int plane = w * h;
-        if (channels(image) == 1) {
+        if (isGreyPalette(image)) {
+            byte[] out = new byte[plane];
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                image.getRGB(0, y, w, 1, row, 0, w);
+                for (int x = 0; x < w; x++) {
+                    out[y * w + x] = (byte) row[x]; // the blue byte; red and green are equal
+                }
+            }
+            return out;
+        }
+        if (isGreyColourSpace(image)) {
             byte[] out = new byte[plane];
             Raster r = image.getRaster();
             int bits = r.getSampleModel().getSampleSize(0);
