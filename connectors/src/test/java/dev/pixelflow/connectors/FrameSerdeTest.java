@@ -22,6 +22,7 @@ class FrameSerdeTest {
             assertNull(s.serialize("frames", new RecordHeaders(), null));
             assertNull(d.deserialize("frames", null));
             assertNull(d.deserialize("frames", new RecordHeaders(), (byte[]) null));
+            assertNull(d.deserialize("frames", new RecordHeaders(), (java.nio.ByteBuffer) null));
         }
     }
 
@@ -33,6 +34,8 @@ class FrameSerdeTest {
                 Frame f = TestFrames.random(rnd);
                 assertEquals(f, d.deserialize("frames", s.serialize("frames", f)));
                 assertEquals(f, d.deserialize("frames", new RecordHeaders(), s.serialize("frames", f)));
+                assertEquals(f, d.deserialize("frames", new RecordHeaders(),
+                        java.nio.ByteBuffer.wrap(s.serialize("frames", f))));
             }
         }
     }
