@@ -1,0 +1,43 @@
+package dev.pixelflow.connectors;
+
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One {@link LocalKafkaBroker} for the whole test JVM, started on first use and stopped by its shutdown hook
+ * when the JVM exits. Tests share it and keep apart by using their own topics ({@link #uniqueTopic}).
+ */
+public final class SharedKafkaBroker {
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private SharedKafkaBroker() {
+    }
+
+    private static final class Holder {
+        static final LocalKafkaBroker BROKER = LocalKafkaBroker.start();
+    }
+
+    /** The shared broker, started on the first call. */
+    public static LocalKafkaBroker get() {
+        return Holder.BROKER;
+    }
+
+    /** Bootstrap servers of the shared broker. */
+    public static String bootstrapServers() {
+        return get().bootstrapServers();
+    }
+
+    /** A topic name no other test of this JVM uses: {@code prefix-N-random}. */
+    public static String uniqueTopic(String prefix) {
+        String clean = prefix.replaceAll("[^A-Za-z0-9._-]", "_").toLowerCase(Locale.ROOT);
+        return clean + "-" + COUNTER.incrementAndGet() + "-" + Long.toHexString(System.nanoTime() & 0xffffffL);
+    }
+
+    /** Creates a unique topic on the shared broker and returns its name. */
+    public static String createUniqueTopic(String prefix, int partitions) {
+        String name = uniqueTopic(prefix);
+        get().createTopic(name, partitions);
+        return name;
+    }
+}
