@@ -201,24 +201,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
         writeProperties(props, config);
         long deadline = t0 + s.startTimeout().toNanos();
 
-        // Format the storage (kept when the directory was formatted before: its cluster id stays).
-        Process format = startJava(s, classpath, log, "kafka.tools.StorageTool", "format", "--ignore-formatted",
-                "-t", Uuid.randomUuid().toString(), "-c", props.toString());
-        try {
-            if (!format.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                format.destroyForcibly();
-                throw failure("formatting the Kafka storage timed out after " + s.startTimeout(), log);
-            }
-        } catch (InterruptedException e) {
-            format.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while formatting the Kafka storage", e);
-        }
-        if (format.exitValue() != 0) {
-            throw failure("formatting the Kafka storage failed (exit " + format.exitValue() + ")", log);
+        // Format the storage, unless a reused directory holds a formatted one (its cluster id must stay).
+        if (!Files.exists(dir.resolve("data").resolve("meta.properties"))) {
+            format(s, classpath, props, log, deadline);
         }
 
-        Process broker = startJava(s, classpath, log, "kafka.Kafka", props.toString());
+        Process broker = startJava(s, classpath, log, List.of(), "kafka.Kafka", props.toString());
         Admin admin = null;
         try {
             String bootstrap = "127.0.0.1:" + port;
@@ -233,6 +221,26 @@ public final class LocalKafkaBroker implements AutoCloseable {
             }
             stop(broker);
             throw e;
+        }
+    }
+
+    private static void format(Settings s, String classpath, Path props, Path log, long deadline) {
+        // A short-lived tool: the client compiler alone starts it faster (about 1.1 s instead of 1.6 s).
+        Process format = startJava(s, classpath, log, List.of("-XX:TieredStopAtLevel=1"), "kafka.tools.StorageTool",
+                "format", "--ignore-formatted",
+                "-t", Uuid.randomUuid().toString(), "-c", props.toString());
+        try {
+            if (!format.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                format.destroyForcibly();
+                throw failure("formatting the Kafka storage timed out after " + s.startTimeout(), log);
+            }
+        } catch (InterruptedException e) {
+            format.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while formatting the Kafka storage", e);
+        }
+        if (format.exitValue() != 0) {
+            throw failure("formatting the Kafka storage failed (exit " + format.exitValue() + ")", log);
         }
     }
 
@@ -271,10 +279,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Process startJava(Settings s, String classpath, Path log, String mainClass, String... args) {
+    private static Process startJava(Settings s, String classpath, Path log, List<String> extraJvmOptions,
+                                     String mainClass, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(s.jvmOptions());
+        cmd.addAll(extraJvmOptions);
         // Scala, zstd and snappy use sun.misc.Unsafe and JNI: silence JDK 25's warnings about them.
         cmd.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
                 "-Djava.awt.headless=true", "-Dorg.slf4j.simpleLogger.showDateTime=true",

@@ -14,13 +14,26 @@ public final class SharedKafkaBroker {
     private SharedKafkaBroker() {
     }
 
-    private static final class Holder {
-        static final LocalKafkaBroker BROKER = LocalKafkaBroker.start();
-    }
+    private static LocalKafkaBroker broker;
+    private static RuntimeException failure;
 
-    /** The shared broker, started on the first call. */
-    public static LocalKafkaBroker get() {
-        return Holder.BROKER;
+    /**
+     * The shared broker, started on the first call. A failed start is not retried: every later call throws
+     * the same error (with the broker log's tail) instead of starting broker after broker.
+     */
+    public static synchronized LocalKafkaBroker get() {
+        if (failure != null) {
+            throw new IllegalStateException("the shared Kafka broker failed to start: " + failure.getMessage(), failure);
+        }
+        if (broker == null) {
+            try {
+                broker = LocalKafkaBroker.start();
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
+            }
+        }
+        return broker;
     }
 
     /** Bootstrap servers of the shared broker. */
