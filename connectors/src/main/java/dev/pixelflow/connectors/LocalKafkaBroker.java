@@ -206,6 +206,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
             format(s, classpath, props, log, deadline);
         }
 
+        if (!BrokerFiles.isFree(port)) {
+            String msg = "port " + port + " on 127.0.0.1 is in use; choose another port or 0 for a free one";
+            if (s.port() == 0) {
+                throw new PortTakenException(msg);
+            }
+            throw new IllegalStateException(msg);
+        }
         Process broker = startJava(s, classpath, log, List.of(), "kafka.Kafka", props.toString());
         Admin admin = null;
         try {
@@ -310,12 +317,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private static void waitForPort(Process broker, int port, long deadline, Path log) {
         while (true) {
             if (!broker.isAlive()) {
-                String tail = BrokerFiles.tail(log, 4000);
-                String msg = "the Kafka broker exited (code " + broker.exitValue() + ") before serving on port " + port;
-                if (tail.contains("Address already in use") || tail.contains("BindException")) {
-                    throw new PortTakenException(msg + "; a port was taken meanwhile\n--- tail of " + log + ":\n" + tail);
-                }
-                throw failure(msg, log);
+                throw exited(broker, "before serving on port " + port, log);
             }
             try (Socket sock = new Socket()) {
                 sock.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
@@ -343,7 +345,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
             }
             if (!broker.isAlive()) {
-                throw failure("the Kafka broker exited (code " + broker.exitValue() + ") while starting", log);
+                throw exited(broker, "while starting", log);
             }
             if (System.nanoTime() > deadline) {
                 throw failure("the Kafka broker did not become ready in time", log);
@@ -361,8 +363,25 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return Admin.create(c);
     }
 
+    /** The broker process ended during start; a port taken meanwhile is reported so that start can retry. */
+    private static RuntimeException exited(Process broker, String when, Path log) {
+        IllegalStateException e = failure("the Kafka broker exited (code " + broker.exitValue() + ") " + when, log);
+        String m = e.getMessage();
+        if (m.contains("Address already in use") || m.contains("BindException")) {
+            return new PortTakenException(m);
+        }
+        return e;
+    }
+
+    /** An error whose message ends with the log's error lines and its tail (the tail alone is often shutdown noise). */
     private static IllegalStateException failure(String what, Path log) {
-        return new IllegalStateException(what + "\n--- tail of " + log + ":\n" + BrokerFiles.tail(log, 4000));
+        StringBuilder m = new StringBuilder(what);
+        List<String> errors = BrokerFiles.errorLines(log, 12);
+        if (!errors.isEmpty()) {
+            m.append("\n--- errors in ").append(log).append(":\n").append(String.join("\n", errors));
+        }
+        m.append("\n--- tail of ").append(log).append(":\n").append(BrokerFiles.tail(log, 2000));
+        return new IllegalStateException(m.toString());
     }
 
     private static void sleep(long ms) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pixelflow.connectors.internal.broker.BrokerFiles;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +23,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.IntegerDeserializer;
 import org.apache.kafka.common.serialization.IntegerSerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -79,6 +83,59 @@ class LocalKafkaBrokerTest {
         assertEquals(List.of(0, 2, 4, 6, 8), got.get(0));
         assertEquals(List.of(1, 3, 5, 7, 9), got.get(1));
         assertTrue(SharedKafkaBroker.get() == SharedKafkaBroker.get());
+    }
+
+    @Test
+    void aTakenPortIsReportedBeforeStarting() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> LocalKafkaBroker.start(LocalKafkaBroker.Settings.defaults().withPort(port)));
+            assertTrue(e.getMessage().contains("port " + port) && e.getMessage().contains("in use"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aBrokerThatCannotStartFailsWithItsLogErrors() {
+        long t0 = System.nanoTime();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> LocalKafkaBroker.start(
+                LocalKafkaBroker.Settings.defaults().withBrokerProperty("node.id", "not-a-number")));
+        System.out.printf("a broker with a bad setting was reported after %d ms%n",
+                (System.nanoTime() - t0) / 1_000_000);
+        assertTrue(e.getMessage().contains("formatting the Kafka storage failed"), e.getMessage());
+        assertTrue(e.getMessage().contains("errors in") && e.getMessage().contains("Invalid value not-a-number"), e.getMessage());
+    }
+
+    @Test
+    void recordsOfSixteenMebibytesPass() throws Exception {
+        String topic = SharedKafkaBroker.createUniqueTopic("large", 1);
+        byte[] big = new byte[12 << 20];
+        big[0] = 1;
+        big[big.length - 1] = 2;
+        Map<String, Object> pc = new HashMap<>();
+        pc.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafkaBroker.bootstrapServers());
+        pc.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(pc, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(topic, big)).get(60, TimeUnit.SECONDS);
+        }
+        Map<String, Object> cc = new HashMap<>();
+        cc.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafkaBroker.bootstrapServers());
+        cc.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);
+        cc.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 << 20);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cc, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            List<byte[]> got = new ArrayList<>();
+            while (got.isEmpty() && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(500)).forEach(r -> got.add(r.value()));
+            }
+            assertEquals(1, got.size());
+            assertTrue(java.util.Arrays.equals(big, got.getFirst()), "the 12 MiB record comes back intact");
+        }
     }
 
     @Test

@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /** Small file and port helpers of the local broker. */
 public final class BrokerFiles {
@@ -55,6 +58,31 @@ public final class BrokerFiles {
             return "(cannot read " + file + ": " + e.getMessage() + ")";
         }
     }
+
+    /**
+     * The last {@code max} lines of a log that report an error (level ERROR or FATAL, or an exception line
+     * such as {@code java.net.BindException: Address already in use}); empty when the file is missing.
+     */
+    public static List<String> errorLines(Path file, int max) {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        ArrayDeque<String> last = new ArrayDeque<>();
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            lines.filter(l -> l.contains(" ERROR ") || l.contains(" FATAL ") || EXCEPTION.matcher(l).find())
+                    .forEach(l -> {
+                        if (last.size() == max) {
+                            last.removeFirst();
+                        }
+                        last.addLast(l.length() > 500 ? l.substring(0, 500) + " ..." : l);
+                    });
+        } catch (IOException | UncheckedIOException e) {
+            return List.of("(cannot read " + file + ": " + e.getMessage() + ")");
+        }
+        return List.copyOf(last);
+    }
+
+    private static final Pattern EXCEPTION = Pattern.compile("^(Exception in thread \"[^\"]*\" |Caused by: )?[\\w.$]+(Exception|Error)(: |$)");
 
     /** Deletes a directory tree, ignoring files that vanish meanwhile. */
     public static void deleteTree(Path dir) throws IOException {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +65,22 @@ class BrokerClasspathTest {
     void freePortsAreFree() {
         int p = BrokerFiles.freeLoopbackPort();
         assertTrue(p > 0 && BrokerFiles.isFree(p));
+    }
+
+    @Test
+    void errorLinesPickErrorsAndExceptions() throws Exception {
+        Path f = Files.writeString(root.resolve("log"), String.join("\n",
+                "2026-01-01T00:00:00.000 [main] INFO kafka.Foo - fine",
+                "2026-01-01T00:00:00.001 [main] ERROR kafka.Foo - broken",
+                "Exception in thread \"main\" org.apache.kafka.common.KafkaException: Socket server failed to bind",
+                "\tat kafka.Foo.bar(Foo.scala:1)",
+                "Caused by: java.net.BindException: Address already in use",
+                "\tsome.config.Exception = none") + "\n");
+        assertEquals(List.of("2026-01-01T00:00:00.001 [main] ERROR kafka.Foo - broken",
+                "Exception in thread \"main\" org.apache.kafka.common.KafkaException: Socket server failed to bind",
+                "Caused by: java.net.BindException: Address already in use"), BrokerFiles.errorLines(f, 10));
+        assertEquals(1, BrokerFiles.errorLines(f, 1).size());
+        assertEquals(List.of(), BrokerFiles.errorLines(root.resolve("none"), 3));
     }
 
     @Test
