@@ -1,8 +1,10 @@
 package dev.pixelflow.deploy;
 
 import dev.pixelflow.deploy.demo.InMemoryDemo;
+import dev.pixelflow.deploy.produce.FrameProducer;
 import dev.pixelflow.simd.Ops;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
@@ -51,6 +53,20 @@ public final class Main {
                     InMemoryDemo.run(s, Ops.defaults(), out, System.console() != null);
                     return 0;
                 }
+                case "produce" -> {
+                    if (opts.containsKey("help")) {
+                        out.println(PRODUCE_USAGE);
+                        return 0;
+                    }
+                    FrameProducer.Settings s = produceSettings(opts);
+                    try {
+                        new FrameProducer(s, out).run();
+                    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+                        err.println("pixelflow produce: " + e.getMessage());
+                        return 1;
+                    }
+                    return 0;
+                }
                 case "help", "--help", "-h" -> {
                     usage(out);
                     return 0;
@@ -70,7 +86,38 @@ public final class Main {
     private static void usage(PrintStream s) {
         s.println("usage: pixelflow <command> [options]");
         s.println("  demo    train a small segmentation net on generated frames, printing the loss as it falls");
+        s.println("  produce publish image files or generated frames to a Kafka topic, with progress");
         s.println("  help    this text");
+    }
+
+    private static final String PRODUCE_USAGE = "usage: pixelflow produce --bootstrap HOST:PORT --topic T "
+            + "(--dir FOLDER_OF_IMAGES [--masks FOLDER] | --generate N [--kind segmentation|identities]) "
+            + "[--size PIXELS] [--seed N]";
+
+    /** The produce options, validated; anything left over is an error. */
+    static FrameProducer.Settings produceSettings(Map<String, String> opts) {
+        String bootstrap = opts.remove("bootstrap");
+        String topic = opts.remove("topic");
+        String dir = opts.remove("dir");
+        String masks = opts.remove("masks");
+        String kind = opts.remove("kind");
+        boolean hasGenerate = opts.containsKey("generate");
+        int generate = intOpt(opts, "generate", 0);
+        int size = intOpt(opts, "size", 64);
+        long seed = longOpt(opts, "seed", 42L);
+        opts.keySet().removeAll(java.util.Set.of("generate", "size", "seed"));
+        if (!opts.isEmpty()) {
+            throw new IllegalArgumentException("unknown option(s) for produce: --" + String.join(", --", opts.keySet()));
+        }
+        if (hasGenerate && generate < 1) {
+            throw new IllegalArgumentException("--generate must be >= 1, got " + generate);
+        }
+        if (kind != null && dir != null) {
+            throw new IllegalArgumentException("--kind only goes with --generate");
+        }
+        return new FrameProducer.Settings(bootstrap, topic, dir == null ? null : Path.of(dir),
+                masks == null ? null : Path.of(masks), generate,
+                kind == null ? FrameProducer.Kind.SEGMENTATION : FrameProducer.Kind.parse(kind), size, seed);
     }
 
     /** Parses {@code --key value}, {@code --key=value} and bare {@code --flag}. */
