@@ -4,6 +4,7 @@ import dev.pixelflow.simd.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Argument checks and ignore-mask counting shared by the binary cross-entropy losses. Layout {@code [B, C, ...]}:
@@ -111,6 +112,24 @@ final class BceArguments {
             case MEAN -> n == 0 ? 0.0 : total / n;
             case MEAN_PER_IMAGE -> images == 0 ? 0.0 : perImage / images;
         };
+    }
+
+    /**
+     * Whether element {@code i} is masked out by {@code mask} (non-zero); if so its gradient and loss-map entries (when
+     * present) are set to 0.
+     */
+    static boolean ignored(@Nullable MemorySegment mask, @Nullable MemorySegment grad, @Nullable MemorySegment lossMap,
+                           long i) {
+        if (mask == null || mask.getAtIndex(F, i) == 0f) {
+            return false;
+        }
+        if (grad != null) {
+            grad.setAtIndex(F, i, 0f);
+        }
+        if (lossMap != null) {
+            lossMap.setAtIndex(F, i, 0f);
+        }
+        return true;
     }
 
     static String position(int[] shape, long flat) {

@@ -121,13 +121,7 @@ public final class BinaryCrossEntropy {
                 long base = ((long) b * channels + c) * spatial;
                 for (long j = 0; j < spatial; j++) {
                     long i = base + j;
-                    if (ms != null && ms.getAtIndex(F, i) != 0f) {
-                        if (gs != null) {
-                            gs.setAtIndex(F, i, 0f);
-                        }
-                        if (ls != null) {
-                            ls.setAtIndex(F, i, 0f);
-                        }
+                    if (BceArguments.ignored(ms, gs, ls, i)) {
                         continue;
                     }
                     float xf = xs.getAtIndex(F, i);

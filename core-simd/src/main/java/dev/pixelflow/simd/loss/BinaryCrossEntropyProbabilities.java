@@ -114,13 +114,7 @@ public final class BinaryCrossEntropyProbabilities {
             long base = b * perImage;
             for (long j = 0; j < perImage; j++) {
                 long i = base + j;
-                if (ms != null && ms.getAtIndex(F, i) != 0f) {
-                    if (gs != null) {
-                        gs.setAtIndex(F, i, 0f);
-                    }
-                    if (ls != null) {
-                        ls.setAtIndex(F, i, 0f);
-                    }
+                if (BceArguments.ignored(ms, gs, ls, i)) {
                     continue;
                 }
                 float qf = qs.getAtIndex(F, i);
