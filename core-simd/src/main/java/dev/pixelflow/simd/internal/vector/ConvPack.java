@@ -86,6 +86,6 @@ final class ConvPack {
         for (; i < to; i++) {
             rest += a[i] - a[i];
         }
-        return !Float.isNaN(acc0.add(acc1).reduceLanes(VectorOperators.ADD) + rest);
+        return !Float.isNaN(Simd.sum(acc0.add(acc1)) + rest);
     }
 }

@@ -163,7 +163,7 @@ final class GemmDirect {
                     s1 = FloatVector.fromArray(S, arows, ai + p + L)
                             .fma(FloatVector.fromMemorySegment(S, b, at + (long) L * Float.BYTES, Simd.ORDER), s1);
                 }
-                float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+                float s = Simd.sum(s0.add(s1));
                 for (int p = kv; p < k; p++) {
                     s = Math.fma(arows[ai + p], b.getAtIndex(F, src + p), s);
                 }

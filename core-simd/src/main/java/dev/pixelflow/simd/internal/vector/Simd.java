@@ -3,6 +3,7 @@ package dev.pixelflow.simd.internal.vector;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /** The species every vector kernel uses, chosen once: the CPU's preferred float shape. */
@@ -13,7 +14,35 @@ final class Simd {
     /** Whether HotSpot compiles {@code fma} to the FMA instruction (otherwise it is emulated, slowly). */
     static final boolean FMA = useFma();
 
+    /** Rotations by LANES/2, LANES/4, ..., 1 lanes: the fixed pairing of {@link #sum}. */
+    private static final VectorShuffle<Float>[] HALVES = halves();
+
     private Simd() {
+    }
+
+    /**
+     * The sum of the lanes in one fixed order: the upper half is added to the lower half, lane by lane, until one
+     * lane is left. {@code reduceLanes(ADD)} leaves the order open, and HotSpot's compiled code and its
+     * interpreter/C1 fallback do associate differently, so the same kernel on the same data could round
+     * differently before and after JIT compilation; with this sum a result does not depend on when it is computed.
+     */
+    static float sum(FloatVector v) {
+        FloatVector s = v;
+        for (VectorShuffle<Float> half : HALVES) {
+            s = s.add(s.rearrange(half));
+        }
+        return s.lane(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] halves() {
+        int steps = Integer.numberOfTrailingZeros(LANES);
+        VectorShuffle<Float>[] h = new VectorShuffle[steps];
+        for (int k = 0; k < steps; k++) {
+            int shift = LANES >> (k + 1);
+            h[k] = VectorShuffle.fromOp(SPECIES, i -> (i + shift) % LANES);
+        }
+        return h;
     }
 
     private static boolean useFma() {

@@ -72,7 +72,7 @@ final class VectorConv {
                         tail += dy.getAtIndex(F, base + i);
                     }
                 }
-                db.setAtIndex(F, co, a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD) + tail);
+                db.setAtIndex(F, co, Simd.sum(a0.add(a1).add(a2.add(a3))) + tail);
             }
         });
     }

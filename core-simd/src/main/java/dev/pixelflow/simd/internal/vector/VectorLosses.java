@@ -160,7 +160,7 @@ final class VectorLosses {
                 g.intoMemorySegment(gs, i * 4, Simd.ORDER);
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc0.add(acc1));
     }
 
     // ------------------------------------------------------------------ softmax cross-entropy
@@ -282,7 +282,7 @@ final class VectorLosses {
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc);
     }
 
     // ------------------------------------------------------------------ label weight sum
@@ -332,6 +332,6 @@ final class VectorLosses {
             }
             acc = acc.add(wy.blend(0f, ign));
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc);
     }
 }

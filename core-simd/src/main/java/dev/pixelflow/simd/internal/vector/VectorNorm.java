@@ -66,7 +66,7 @@ final class VectorNorm {
                 s0 = s0.add(x);
                 big = big.max(x.abs());
             }
-            float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+            float sum = Simd.sum(s0.add(s1).add(s2.add(s3)));
             float tailBig = 0;
             for (int j = i; j < len; j++) {
                 float x = a.getAtIndex(F, base + j);
@@ -103,8 +103,8 @@ final class VectorNorm {
                 d0 = d0.add(e);
                 q0 = e.fma(e, q0);
             }
-            float sd = d0.add(d1).reduceLanes(VectorOperators.ADD);
-            float sq = q0.add(q1).add(q2.add(q3)).reduceLanes(VectorOperators.ADD);
+            float sd = Simd.sum(d0.add(d1));
+            float sq = Simd.sum(q0.add(q1).add(q2.add(q3)));
             for (; i < len; i++) {
                 float e = a.getAtIndex(F, base + i) - m;
                 sd += e;

@@ -96,7 +96,7 @@ final class VectorOptim {
                 s2 = x2.fma(x2, s2);
                 s3 = x3.fma(x3, s3);
             }
-            float block = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+            float block = Simd.sum(s0.add(s1).add(s2.add(s3)));
             total += Float.isFinite(block) ? block : ScalarOptim.squaredNorm(a, i, stop);
             i = stop;
         }

@@ -252,7 +252,7 @@ final class VectorPointwise {
         for (int bound = S.loopBound(len); i < bound; i += L) {
             acc0 = acc0.add(load(a, start + i));
         }
-        float r = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        float r = Simd.sum(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < len; i++) {
             r += a.getAtIndex(F, start + i);
         }
@@ -283,7 +283,7 @@ final class VectorPointwise {
         for (int bound = S.loopBound(len); i < bound; i += L) {
             acc0 = load(a, start + i).fma(load(b, start + i), acc0);
         }
-        float r = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        float r = Simd.sum(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < len; i++) {
             r = Math.fma(a.getAtIndex(F, start + i), b.getAtIndex(F, start + i), r);
         }
@@ -319,7 +319,7 @@ final class VectorPointwise {
             FloatVector v = load(a, start + i);
             acc0 = v.fma(v, acc0);
         }
-        float r = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        float r = Simd.sum(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < len; i++) {
             float v = a.getAtIndex(F, start + i);
             r = Math.fma(v, v, r);
@@ -425,10 +425,10 @@ final class VectorPointwise {
             acc2 = d2.fma(d2, acc2);
             acc3 = d3.fma(d3, acc3);
         }
-        float r0 = acc0.reduceLanes(VectorOperators.ADD);
-        float r1 = acc1.reduceLanes(VectorOperators.ADD);
-        float r2 = acc2.reduceLanes(VectorOperators.ADD);
-        float r3 = acc3.reduceLanes(VectorOperators.ADD);
+        float r0 = Simd.sum(acc0);
+        float r1 = Simd.sum(acc1);
+        float r2 = Simd.sum(acc2);
+        float r3 = Simd.sum(acc3);
         for (; k < d; k++) {
             float xv = x.getAtIndex(F, xRow + k);
             float e0 = xv - y.getAtIndex(F, y0 + k);
@@ -453,7 +453,7 @@ final class VectorPointwise {
             FloatVector e = load(x, xRow + k).sub(load(y, yRow + k));
             acc = e.fma(e, acc);
         }
-        float r = acc.reduceLanes(VectorOperators.ADD);
+        float r = Simd.sum(acc);
         for (; k < d; k++) {
             float e = x.getAtIndex(F, xRow + k) - y.getAtIndex(F, yRow + k);
             r = Math.fma(e, e, r);
