@@ -2,6 +2,8 @@ package dev.pixelflow.connectors;
 
 import dev.pixelflow.connectors.internal.broker.BrokerClasspath;
 import dev.pixelflow.connectors.internal.broker.BrokerFiles;
+import dev.pixelflow.connectors.internal.broker.ParentWatchdogMain;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -213,7 +215,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
             }
             throw new IllegalStateException(msg);
         }
-        Process broker = startJava(s, classpath, log, List.of(), "kafka.Kafka", props.toString());
+        Path launcher = BrokerFiles.writeClassFile(dir.resolve("launcher"), ParentWatchdogMain.class);
+        Process broker = startJava(s, launcher + File.pathSeparator + classpath, log, List.of(),
+                ParentWatchdogMain.class.getName(), "kafka.Kafka", props.toString());
         Admin admin = null;
         try {
             String bootstrap = "127.0.0.1:" + port;
@@ -298,19 +302,15 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSS",
                 "-cp", classpath, mainClass));
         cmd.addAll(List.of(args));
+        // stdin stays a pipe from this JVM: ParentWatchdogMain stops the broker when it closes.
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {
             return pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + cmd.getFirst(), e);
         }
-    }
-
-    private static java.io.File nullDevice() {
-        return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
     }
 
     /** Waits until the client port accepts connections, so the admin client does not log refused connections. */

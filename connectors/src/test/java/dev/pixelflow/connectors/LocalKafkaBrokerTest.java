@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pixelflow.connectors.internal.broker.BrokerClasspath;
 import dev.pixelflow.connectors.internal.broker.BrokerFiles;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -70,6 +71,50 @@ class LocalKafkaBrokerTest {
         assertFalse(Files.exists(dir), "temporary data directory deleted");
         assertTrue(BrokerFiles.isFree(port), "client port " + port + " is free again");
         assertTrue(BrokerFiles.isFree(controllerPort), "controller port " + controllerPort + " is free again");
+    }
+
+    @Test
+    void theBrokerStopsWhenTheProcessThatStartedItIsKilled(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path")));
+        String brokerClasspath = System.getProperty(BrokerClasspath.PROPERTY);
+        if (brokerClasspath != null) {
+            cmd.add("-D" + BrokerClasspath.PROPERTY + "=" + brokerClasspath);
+        }
+        cmd.addAll(List.of(LocalKafkaBrokerMain.class.getName(), "--dir", dir.toString()));
+        Process parent = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("parent.log").toFile()).start();
+        try {
+            ProcessHandle broker = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (broker == null || !Files.readString(dir.resolve("parent.log")).contains("bootstrap.servers")) {
+                assertTrue(parent.isAlive(), () -> "the parent JVM exited: " + read(dir.resolve("parent.log")));
+                assertTrue(System.nanoTime() < deadline, () -> "no broker in time: " + read(dir.resolve("parent.log"))
+                        + "\n--- broker log:\n" + BrokerFiles.tail(dir.resolve(LocalKafkaBroker.LOG_FILE), 3000));
+                // Once ready, the broker is the parent's only child (the storage formatter has ended).
+                List<ProcessHandle> children = parent.children().filter(ProcessHandle::isAlive).toList();
+                broker = children.size() == 1 ? children.getFirst() : null;
+                Thread.sleep(100);
+            }
+            parent.destroyForcibly(); // SIGKILL: no shutdown hook runs in the parent
+            assertTrue(parent.waitFor(30, TimeUnit.SECONDS));
+            broker.onExit().completeOnTimeout(broker, 60, TimeUnit.SECONDS).get();
+            assertFalse(broker.isAlive(), "the orphaned broker " + broker.pid() + " stopped");
+            String log = Files.readString(dir.resolve(LocalKafkaBroker.LOG_FILE));
+            assertTrue(log.contains("the process that started this broker has ended"), log);
+        } finally {
+            parent.destroyForcibly();
+            parent.children().forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "(" + e + ")";
+        }
     }
 
     @Test

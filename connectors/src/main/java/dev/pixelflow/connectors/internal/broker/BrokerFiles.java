@@ -1,6 +1,7 @@
 package dev.pixelflow.connectors.internal.broker;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -83,6 +84,25 @@ public final class BrokerFiles {
     }
 
     private static final Pattern EXCEPTION = Pattern.compile("^(Exception in thread \"[^\"]*\" |Caused by: )?[\\w.$]+(Exception|Error)(: |$)");
+
+    /**
+     * Copies the class file of {@code type} (a top-level class using only the JDK) into {@code root} under its
+     * package path, so that {@code root} can go on another JVM's classpath alone; returns {@code root}.
+     */
+    public static Path writeClassFile(Path root, Class<?> type) {
+        String resource = type.getName().replace('.', '/') + ".class";
+        Path target = root.resolve(resource);
+        try (InputStream in = type.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("class file " + resource + " not found");
+            }
+            Files.createDirectories(target.getParent());
+            Files.write(target, in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+        return root;
+    }
 
     /** Deletes a directory tree, ignoring files that vanish meanwhile. */
     public static void deleteTree(Path dir) throws IOException {
