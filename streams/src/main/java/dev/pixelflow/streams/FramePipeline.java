@@ -1,0 +1,472 @@
+package dev.pixelflow.streams;
+
+import dev.pixelflow.connectors.Frame;
+import dev.pixelflow.connectors.FrameCodec;
+import dev.pixelflow.connectors.FrameEnvelope;
+import dev.pixelflow.connectors.FrameFlowSettings;
+import dev.pixelflow.connectors.FrameFlows;
+import dev.pixelflow.connectors.MetricsJson;
+import dev.pixelflow.simd.Ops;
+import dev.pixelflow.streams.internal.HoldoutSet;
+import dev.pixelflow.streams.internal.Inference;
+import dev.pixelflow.streams.internal.OffsetTracker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.kafka.CommitterSettings;
+import org.apache.pekko.kafka.ConsumerMessage.CommittableMessage;
+import org.apache.pekko.kafka.ConsumerMessage.CommittableOffset;
+import org.apache.pekko.kafka.ConsumerSettings;
+import org.apache.pekko.kafka.ProducerMessage;
+import org.apache.pekko.kafka.ProducerSettings;
+import org.apache.pekko.kafka.javadsl.Committer;
+import org.apache.pekko.kafka.javadsl.Consumer;
+import org.apache.pekko.kafka.javadsl.Producer;
+import org.apache.pekko.stream.ClosedShape;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.UniformFanInShape;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.GraphDSL;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Merge;
+import org.apache.pekko.stream.javadsl.Partition;
+import org.apache.pekko.stream.javadsl.RunnableGraph;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * pixelflow's streaming job on one node:
+ *
+ * <pre>
+ * frames topic -> committable source -> decode, check shape (bad -> dead-letter topic) -> route:
+ *   frames with a mask       -> batch (size or time) -> segmentation ModelOwner (train step)
+ *   frames with an identity  -> every n-th: held out (embedded, recall@1)
+ *                               others: P x K sampler -> embedding ModelOwner (batch-hard triplet step)
+ *   unlabelled frames        -> batch -> masks + embeddings from the latest snapshots
+ * -> produce results -> offsets released in order (OffsetTracker) -> Committer.sink
+ * </pre>
+ *
+ * A frame's offset is committed only after everything produced for it is acknowledged (results) or its
+ * training step has run; offsets complete out of order across routes and are committed in order, so a crash
+ * re-delivers every frame that was not fully processed (at-least-once). Frames trained on after the last
+ * checkpoint are not trained on again after a crash (their offsets were committed): the model loses at most a
+ * checkpoint interval of updates, never results.
+ *
+ * <p>Every stage is bounded and back-pressured: a training step blocks its route's {@code mapAsync(1)}, its
+ * bounded buffer fills, and the source slows down; inference runs concurrently in its own stage.
+ */
+public final class FramePipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(FramePipeline.class);
+    /** Dispatcher (see reference.conf) for model owners and inference: they block their thread while computing. */
+    public static final String COMPUTE_DISPATCHER = "pixelflow.compute-dispatcher";
+    private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
+    private static final int SEG = 0;
+    private static final int EMB = 1;
+    private static final int HOLDOUT = 2;
+    private static final int INFER = 3;
+    private static final int DLQ = 4;
+    private static final int EXAMPLE_EVERY_BATCHES = 10;
+
+    private record Routed(int route, FrameEnvelope envelope) {
+    }
+
+    private FramePipeline() {
+    }
+
+    /** A running job. */
+    public static final class Running {
+        private final ActorSystem<?> system;
+        private final Consumer.DrainingControl<Done> control;
+        private final @Nullable ActorRef<ModelOwner.Command> segmentation;
+        private final @Nullable ActorRef<ModelOwner.Command> embedding;
+        private final UniqueKillSwitch metricsSwitch;
+        private final CompletionStage<Done> metricsDone;
+        private final MetricsWindow metrics;
+        private final OffsetTracker tracker;
+        private final SnapshotHolder segmentationSnapshots;
+        private final SnapshotHolder embeddingSnapshots;
+        private final Runnable closeResources;
+        private @Nullable CompletionStage<Done> stopping;
+
+        private Running(ActorSystem<?> system, Consumer.DrainingControl<Done> control,
+                        @Nullable ActorRef<ModelOwner.Command> segmentation,
+                        @Nullable ActorRef<ModelOwner.Command> embedding, UniqueKillSwitch metricsSwitch,
+                        CompletionStage<Done> metricsDone, MetricsWindow metrics, OffsetTracker tracker,
+                        SnapshotHolder segmentationSnapshots, SnapshotHolder embeddingSnapshots,
+                        Runnable closeResources) {
+            this.system = system;
+            this.control = control;
+            this.segmentation = segmentation;
+            this.embedding = embedding;
+            this.metricsSwitch = metricsSwitch;
+            this.metricsDone = metricsDone;
+            this.metrics = metrics;
+            this.tracker = tracker;
+            this.segmentationSnapshots = segmentationSnapshots;
+            this.embeddingSnapshots = embeddingSnapshots;
+            this.closeResources = closeResources;
+        }
+
+        public MetricsWindow metrics() {
+            return metrics;
+        }
+
+        /** The latest segmentation snapshot (null before the first). */
+        public @Nullable PublishedSnapshot segmentationSnapshot() {
+            return segmentationSnapshots.latest();
+        }
+
+        /** The latest embedding snapshot (null before the first). */
+        public @Nullable PublishedSnapshot embeddingSnapshot() {
+            return embeddingSnapshots.latest();
+        }
+
+        /** Offsets released for commit so far, per {@code topic-partition}. */
+        public Map<String, Long> releasedOffsets() {
+            return tracker.released();
+        }
+
+        /** Completes when the stream ends by itself (a failure completes it exceptionally). */
+        public CompletionStage<Done> streamCompletion() {
+            return control.streamCompletion();
+        }
+
+        /**
+         * Stops cleanly: stops consuming, lets in-flight frames finish (training steps run, results are
+         * acknowledged, offsets committed), then the model owners write their final checkpoints.
+         */
+        public synchronized CompletionStage<Done> stop() {
+            if (stopping == null) {
+                Executor ec = system.executionContext();
+                stopping = control.drainAndShutdown(system.executionContext())
+                        .handle((d, e) -> {
+                            if (e != null) {
+                                LOG.warn("pixelflow pipeline: the stream ended with an error: {}", e.toString());
+                            }
+                            return Done.getInstance();
+                        })
+                        .thenCompose(d -> stopOwner(segmentation))
+                        .thenCompose(d -> stopOwner(embedding))
+                        .thenCompose(d -> {
+                            metricsSwitch.shutdown();
+                            return metricsDone.exceptionally(e -> Done.getInstance());
+                        })
+                        .thenApplyAsync(d -> {
+                            closeResources.run();
+                            return Done.getInstance();
+                        }, ec);
+            }
+            return stopping;
+        }
+
+        private CompletionStage<Done> stopOwner(@Nullable ActorRef<ModelOwner.Command> owner) {
+            if (owner == null) {
+                return CompletableFuture.completedFuture(Done.getInstance());
+            }
+            return AskPattern.ask(owner, ModelOwner.Stop::new, STEP_TIMEOUT, system.scheduler());
+        }
+    }
+
+    /**
+     * Starts the job: model owners (resuming from their checkpoints), the stream and the metrics ticker.
+     * Topics must exist (see {@code TopicSetup}).
+     */
+    public static Running start(ActorSystem<?> system, PipelineSettings s, FrameFlowSettings flowSettings,
+                                ConsumerSettings<String, byte[]> consumerSettings,
+                                ProducerSettings<String, byte[]> producerSettings, PipelineListener listener) {
+        MetricsWindow metrics = new MetricsWindow();
+        OffsetTracker tracker = new OffsetTracker();
+        SnapshotHolder segSnapshots = new SnapshotHolder();
+        SnapshotHolder embSnapshots = new SnapshotHolder();
+        Executor compute = system.dispatchers().lookup(DispatcherSelector.fromConfig(COMPUTE_DISPATCHER));
+        Ops trainOps = Ops.defaults();
+        Ops inferOps = Ops.builder().threads(s.inference().threads()).build();
+        Map<String, String> none = Map.of();
+        java.util.function.Supplier<Map<String, String>> offsets = () -> {
+            Map<String, String> m = new java.util.LinkedHashMap<>();
+            tracker.released().forEach((k, v) -> m.put(k, Long.toString(v)));
+            return m.isEmpty() ? none : m;
+        };
+
+        ActorRef<ModelOwner.Command> segOwner = null;
+        if (s.segmentation().enabled()) {
+            segOwner = system.systemActorOf(ModelOwner.create(new SegmentationModel(s, trainOps, 1), segSnapshots,
+                    ownerSettings(s, "segmentation"), offsets, metrics), "pixelflow-segmentation",
+                    DispatcherSelector.fromConfig(COMPUTE_DISPATCHER));
+        }
+        ActorRef<ModelOwner.Command> embOwner = null;
+        if (s.embedding().enabled()) {
+            embOwner = system.systemActorOf(ModelOwner.create(new EmbeddingModel(s, trainOps, 2), embSnapshots,
+                    ownerSettings(s, "embedding"), offsets, metrics), "pixelflow-embedding",
+                    DispatcherSelector.fromConfig(COMPUTE_DISPATCHER));
+        }
+        Inference inference = new Inference(s, inferOps, s.segmentation().enabled() ? segSnapshots : null,
+                s.embedding().enabled() ? embSnapshots : null);
+        Inference examples = new Inference(s, inferOps, s.segmentation().enabled() ? segSnapshots : null, null);
+        Inference holdoutEmbedder = new Inference(s, inferOps, null, s.embedding().enabled() ? embSnapshots : null);
+        HoldoutSet holdout = new HoldoutSet(200);
+
+        String dlqTopic = flowSettings.deadLetterTopic(s.inputTopic());
+        AtomicLong identityFrames = new AtomicLong();
+        AtomicLong segBatches = new AtomicLong();
+        final ActorRef<ModelOwner.Command> segRef = segOwner;
+        final ActorRef<ModelOwner.Command> embRef = embOwner;
+
+        Flow<CommittableMessage<String, byte[]>, Routed, NotUsed> prepare = FrameFlows.decode(flowSettings.frameLimits())
+                .map(env -> {
+                    tracker.register(env.committableOffset());
+                    metrics.count("frames.in", 1);
+                    return route(s, checkShape(s, env), identityFrames);
+                });
+
+        Flow<Routed, ProducerMessage.Envelope<String, byte[], CommittableOffset>, NotUsed> deadLetters =
+                Flow.<Routed>create().map(r -> {
+                    FrameEnvelope.Failed f = (FrameEnvelope.Failed) r.envelope();
+                    metrics.count("frames.dead-letter", 1);
+                    LOG.debug("dead letter {}-{}@{}: {}", f.topic(), f.partition(), f.offset(), f.reason());
+                    return ProducerMessage.single(FrameFlows.deadLetter(f, dlqTopic), f.committableOffset());
+                });
+
+        Flow<Routed, ProducerMessage.Envelope<String, byte[], CommittableOffset>, NotUsed> segTraining =
+                Flow.<Routed>create()
+                        .map(r -> (FrameEnvelope.Decoded) r.envelope())
+                        .buffer(s.bufferSize(), OverflowStrategy.backpressure())
+                        .groupedWithin(s.segmentation().batchSize(), s.segmentation().batchWait())
+                        .mapAsync(1, batch -> {
+                            List<Frame> frames = frames(batch);
+                            if (segBatches.incrementAndGet() % EXAMPLE_EVERY_BATCHES == 1) {
+                                example(examples, frames.getFirst(), listener);
+                            }
+                            metrics.count("frames.segmentation-training", frames.size());
+                            return AskPattern.<ModelOwner.Command, ModelOwner.Trained>ask(segRef,
+                                    reply -> new ModelOwner.Train(frames, reply), STEP_TIMEOUT, system.scheduler())
+                                    .thenApply(t -> batch);
+                        })
+                        .mapConcat(FramePipeline::passThroughAll);
+
+        Flow<Routed, ProducerMessage.Envelope<String, byte[], CommittableOffset>, NotUsed> embTraining =
+                Flow.<Routed>create()
+                        .map(r -> (FrameEnvelope.Decoded) r.envelope())
+                        .via(PkSampler.flow(PkSampler.Settings.of(s.embedding().identitiesPerBatch(),
+                                s.embedding().framesPerIdentity()), d -> d.frame().label()))
+                        .mapAsync(1, out -> switch (out) {
+                            case PkSampler.Evicted<FrameEnvelope.Decoded> ev -> {
+                                metrics.count("frames.pk-evicted." + ev.reason().name().toLowerCase(), 1);
+                                yield CompletableFuture.completedFuture(List.of(ev.item()));
+                            }
+                            case PkSampler.Batch<FrameEnvelope.Decoded> b -> {
+                                metrics.count("frames.embedding-training", b.items().size());
+                                yield AskPattern.<ModelOwner.Command, ModelOwner.Trained>ask(embRef,
+                                        reply -> new ModelOwner.Train(frames(b.items()), reply), STEP_TIMEOUT,
+                                        system.scheduler()).thenApply(t -> b.items());
+                            }
+                        })
+                        .mapConcat(FramePipeline::passThroughAll);
+
+        Flow<Routed, ProducerMessage.Envelope<String, byte[], CommittableOffset>, NotUsed> holdoutRoute =
+                Flow.<Routed>create()
+                        .map(r -> (FrameEnvelope.Decoded) r.envelope())
+                        .groupedWithin(s.inference().batchSize(), s.inference().batchWait())
+                        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> {
+                            Inference.Output[] out = holdoutEmbedder.run(frames(batch));
+                            for (int i = 0; i < out.length; i++) {
+                                if (out[i].embeddingValues() != null) {
+                                    holdout.add(out[i].embeddingValues(), batch.get(i).frame().label());
+                                }
+                            }
+                            metrics.count("frames.holdout", batch.size());
+                            return batch;
+                        }, compute))
+                        .mapConcat(FramePipeline::passThroughAll);
+
+        Flow<Routed, ProducerMessage.Envelope<String, byte[], CommittableOffset>, NotUsed> inferenceRoute =
+                Flow.<Routed>create()
+                        .map(r -> (FrameEnvelope.Decoded) r.envelope())
+                        .groupedWithin(s.inference().batchSize(), s.inference().batchWait())
+                        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> {
+                            Inference.Output[] out = inference.run(frames(batch));
+                            List<ProducerMessage.Envelope<String, byte[], CommittableOffset>> envs =
+                                    new ArrayList<>(batch.size());
+                            for (int i = 0; i < out.length; i++) {
+                                envs.add(results(s, batch.get(i), out[i], metrics));
+                            }
+                            metrics.count("frames.inferred", batch.size());
+                            return envs;
+                        }, compute))
+                        .mapConcat(envs -> envs);
+
+        Sink<ProducerMessage.Envelope<String, byte[], CommittableOffset>, CompletionStage<Done>> produceAndCommit =
+                Producer.<String, byte[], CommittableOffset>flexiFlow(producerSettings)
+                        .map(ProducerMessage.Results::passThrough)
+                        .mapConcat(tracker::complete)
+                        .toMat(Committer.sink(CommitterSettings.create(system)), Keep.right());
+
+        RunnableGraph<Pair<Consumer.Control, CompletionStage<Done>>> graph = RunnableGraph.fromGraph(
+                GraphDSL.create(FrameFlows.committableSource(consumerSettings, s.inputTopic()), produceAndCommit,
+                        Keep.both(), (b, source, sink) -> {
+                            var routes = b.add(Partition.<Routed>create(5, Routed::route));
+                            UniformFanInShape<ProducerMessage.Envelope<String, byte[], CommittableOffset>,
+                                    ProducerMessage.Envelope<String, byte[], CommittableOffset>> merge =
+                                    b.add(Merge.create(5));
+                            b.from(source).via(b.add(prepare)).viaFanOut(routes);
+                            b.from(routes.out(SEG)).via(b.add(segRef == null ? passThroughRoute() : segTraining))
+                                    .toInlet(merge.in(SEG));
+                            b.from(routes.out(EMB)).via(b.add(embRef == null ? passThroughRoute() : embTraining))
+                                    .toInlet(merge.in(EMB));
+                            b.from(routes.out(HOLDOUT)).via(b.add(holdoutRoute)).toInlet(merge.in(HOLDOUT));
+                            b.from(routes.out(INFER)).via(b.add(inferenceRoute)).toInlet(merge.in(INFER));
+                            b.from(routes.out(DLQ)).via(b.add(deadLetters)).toInlet(merge.in(DLQ));
+                            b.from(merge.out()).to(sink);
+                            return ClosedShape.getInstance();
+                        }));
+        Pair<Consumer.Control, CompletionStage<Done>> mat = graph.run(system);
+        Consumer.DrainingControl<Done> control = Consumer.createDrainingControl(mat.first(), mat.second());
+
+        Pair<UniqueKillSwitch, CompletionStage<Done>> ticker = Source.tick(s.metricsWindow(), s.metricsWindow(), "tick")
+                .viaMat(KillSwitches.single(), Keep.right())
+                .concat(Source.single("final"))
+                .mapAsync(1, t -> control.getMetrics().handle((m, e) -> {
+                    double lag = Double.NaN;
+                    if (m != null) {
+                        for (var entry : m.entrySet()) {
+                            if (entry.getKey().name().equals("records-lag-max")
+                                    && entry.getValue().metricValue() instanceof Number n) {
+                                lag = Math.max(Double.isNaN(lag) ? 0 : lag, n.doubleValue());
+                            }
+                        }
+                    }
+                    return lag;
+                }))
+                .map(lag -> {
+                    metrics.gauge("consumer-lag", lag < 0 ? 0 : lag);
+                    metrics.gauge("in-flight", tracker.inFlight());
+                    HoldoutSet.Recall recall = holdout.recallAt1();
+                    if (recall != null) {
+                        metrics.gauge("embedding.recall@1", recall.recall());
+                        metrics.gauge("embedding.holdout-queries", recall.queries());
+                        listener.onHoldoutEmbeddings(recall.vectors(), recall.identities());
+                    }
+                    Map<String, Object> window = metrics.drain();
+                    LOG.info("pixelflow metrics {}", MetricsJson.toJson(window));
+                    listener.onMetrics(window);
+                    return new ProducerRecord<String, byte[]>(s.metricsTopic(), null, "pixelflow",
+                            MetricsJson.encode(window), new RecordHeaders());
+                })
+                .toMat(Producer.plainSink(producerSettings), Keep.both())
+                .run(system);
+
+        Runnable close = () -> {
+            inference.close();
+            examples.close();
+            holdoutEmbedder.close();
+            inferOps.close();
+        };
+        LOG.info("pixelflow pipeline: consuming '{}' (group '{}'), segmentation {}, embedding {}", s.inputTopic(),
+                s.groupId(), s.segmentation().enabled() ? "on" : "off", s.embedding().enabled() ? "on" : "off");
+        return new Running(system, control, segOwner, embOwner, ticker.first(), ticker.second(), metrics, tracker,
+                segSnapshots, embSnapshots, close);
+    }
+
+    private static ModelOwner.Settings ownerSettings(PipelineSettings s, String model) {
+        PipelineSettings.Checkpoints c = s.checkpoints();
+        return new ModelOwner.Settings(s.snapshotEverySteps(), c.dir(model), c.everySteps(), c.every(), c.keep());
+    }
+
+    /** A decoded frame of the wrong shape becomes a failure for the dead-letter topic, value re-encoded as v1. */
+    private static FrameEnvelope checkShape(PipelineSettings s, FrameEnvelope env) {
+        if (env instanceof FrameEnvelope.Decoded d) {
+            Frame f = d.frame();
+            if (f.channels() != s.channels() || f.height() != s.height() || f.width() != s.width()) {
+                String reason = "frame is " + f.channels() + "x" + f.height() + "x" + f.width()
+                        + " (channels x height x width); this job expects " + s.channels() + "x" + s.height() + "x"
+                        + s.width() + " (pixelflow.pipeline.frame)";
+                return new FrameEnvelope.Failed(reason, "FrameShapeMismatch", FrameCodec.encode(f),
+                        new RecordHeaders(), d.topic(), d.partition(), d.offset(), d.key(), d.committableOffset());
+            }
+        }
+        return env;
+    }
+
+    private static Routed route(PipelineSettings s, FrameEnvelope env, AtomicLong identityFrames) {
+        if (!(env instanceof FrameEnvelope.Decoded d)) {
+            return new Routed(DLQ, env);
+        }
+        Frame f = d.frame();
+        if (f.hasMask() && s.segmentation().enabled()) {
+            return new Routed(SEG, env);
+        }
+        if (f.hasLabel() && s.embedding().enabled()) {
+            long n = identityFrames.incrementAndGet();
+            int every = s.embedding().holdoutEvery();
+            return new Routed(every > 0 && n % every == 0 ? HOLDOUT : EMB, env);
+        }
+        return new Routed(INFER, env);
+    }
+
+    private static Flow<Routed, ProducerMessage.Envelope<String, byte[], CommittableOffset>, NotUsed> passThroughRoute() {
+        return Flow.<Routed>create().map(r -> ProducerMessage.passThrough(r.envelope().committableOffset()));
+    }
+
+    private static List<Frame> frames(List<FrameEnvelope.Decoded> batch) {
+        List<Frame> frames = new ArrayList<>(batch.size());
+        for (FrameEnvelope.Decoded d : batch) {
+            frames.add(d.frame());
+        }
+        return frames;
+    }
+
+    private static List<ProducerMessage.Envelope<String, byte[], CommittableOffset>> passThroughAll(
+            List<FrameEnvelope.Decoded> batch) {
+        List<ProducerMessage.Envelope<String, byte[], CommittableOffset>> out = new ArrayList<>(batch.size());
+        for (FrameEnvelope.Decoded d : batch) {
+            out.add(ProducerMessage.passThrough(d.committableOffset()));
+        }
+        return out;
+    }
+
+    private static ProducerMessage.Envelope<String, byte[], CommittableOffset> results(PipelineSettings s,
+            FrameEnvelope.Decoded d, Inference.Output out, MetricsWindow metrics) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(2);
+        if (out.mask() != null && out.maskModel() != null) {
+            records.add(new ProducerRecord<>(s.masksTopic(), null, d.key(), out.mask(),
+                    Inference.headers(out.maskModel(), d.topic(), d.partition(), d.offset())));
+            metrics.gauge("segmentation.snapshot-age-ms",
+                    System.currentTimeMillis() - out.maskModel().publishedAtMillis());
+        }
+        if (out.embedding() != null && out.embeddingModel() != null) {
+            records.add(new ProducerRecord<>(s.embeddingsTopic(), null, d.key(), out.embedding(),
+                    Inference.headers(out.embeddingModel(), d.topic(), d.partition(), d.offset())));
+            metrics.gauge("embedding.snapshot-age-ms",
+                    System.currentTimeMillis() - out.embeddingModel().publishedAtMillis());
+        }
+        metrics.count("results.out", records.size());
+        return records.isEmpty() ? ProducerMessage.passThrough(d.committableOffset())
+                : ProducerMessage.multi(records, d.committableOffset());
+    }
+
+    private static void example(Inference examples, Frame frame, PipelineListener listener) {
+        Inference.Output[] out = examples.run(List.of(frame));
+        if (out[0].classMap() != null && out[0].maskModel() != null) {
+            listener.onSegmentationExample(frame, out[0].classMap(), out[0].maskModel().version());
+        }
+    }
+}
