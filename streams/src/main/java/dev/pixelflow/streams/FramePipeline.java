@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -193,6 +194,7 @@ public final class FramePipeline {
     public static Running start(ActorSystem<?> system, PipelineSettings s, FrameFlowSettings flowSettings,
                                 ConsumerSettings<String, byte[]> consumerSettings,
                                 ProducerSettings<String, byte[]> producerSettings, PipelineListener listener) {
+        ConsumerSettings<String, byte[]> consumer = consumerSettings.withGroupId(s.groupId());
         MetricsWindow metrics = new MetricsWindow();
         OffsetTracker tracker = new OffsetTracker();
         SnapshotHolder segSnapshots = new SnapshotHolder();
@@ -321,7 +323,7 @@ public final class FramePipeline {
                         .toMat(Committer.sink(CommitterSettings.create(system)), Keep.right());
 
         RunnableGraph<Pair<Consumer.Control, CompletionStage<Done>>> graph = RunnableGraph.fromGraph(
-                GraphDSL.create(FrameFlows.committableSource(consumerSettings, s.inputTopic()), produceAndCommit,
+                GraphDSL.create(FrameFlows.committableSource(consumer, s.inputTopic()), produceAndCommit,
                         Keep.both(), (b, source, sink) -> {
                             var routes = b.add(Partition.<Routed>create(5, Routed::route));
                             UniformFanInShape<ProducerMessage.Envelope<String, byte[], CommittableOffset>,
@@ -344,7 +346,9 @@ public final class FramePipeline {
         Pair<UniqueKillSwitch, CompletionStage<Done>> ticker = Source.tick(s.metricsWindow(), s.metricsWindow(), "tick")
                 .viaMat(KillSwitches.single(), Keep.right())
                 .concat(Source.single("final"))
-                .mapAsync(1, t -> control.getMetrics().handle((m, e) -> {
+                // The consumer's metrics are asked of its actor, which no longer answers once the job stops.
+                .mapAsync(1, t -> control.getMetrics().toCompletableFuture()
+                        .completeOnTimeout(null, 1, TimeUnit.SECONDS).handle((m, e) -> {
                     double lag = Double.NaN;
                     if (m != null) {
                         for (var entry : m.entrySet()) {
@@ -357,7 +361,9 @@ public final class FramePipeline {
                     return lag;
                 }))
                 .map(lag -> {
-                    metrics.gauge("consumer-lag", lag < 0 ? 0 : lag);
+                    if (!Double.isNaN(lag)) {
+                        metrics.gauge("consumer-lag-max", Math.max(0, lag));
+                    }
                     metrics.gauge("in-flight", tracker.inFlight());
                     HoldoutSet.Recall recall = holdout.recallAt1();
                     if (recall != null) {

@@ -1,6 +1,7 @@
 package dev.pixelflow.deploy.demo;
 
 import dev.pixelflow.simd.Ops;
+import dev.pixelflow.streams.data.SyntheticFrames;
 import dev.pixelflow.simd.Tensor;
 import dev.pixelflow.simd.loss.BinaryCrossEntropy;
 import dev.pixelflow.simd.loss.ClassWeightEstimator;

@@ -4,7 +4,7 @@ import dev.pixelflow.connectors.DType;
 import dev.pixelflow.connectors.Frame;
 import dev.pixelflow.connectors.FrameCodec;
 import dev.pixelflow.connectors.FrameHeaders;
-import dev.pixelflow.deploy.demo.SyntheticFrames;
+import dev.pixelflow.streams.data.SyntheticFrames;
 import dev.pixelflow.simd.Tensor;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package dev.pixelflow.deploy.demo;
+package dev.pixelflow.streams.data;
 
 import dev.pixelflow.simd.Tensor;
 import java.util.SplittableRandom;
