@@ -1,7 +1,11 @@
 package dev.pixelflow.deploy;
 
 import dev.pixelflow.deploy.demo.InMemoryDemo;
+import com.typesafe.config.Config;
 import dev.pixelflow.deploy.produce.FrameProducer;
+import dev.pixelflow.deploy.run.PipelineRunner;
+import dev.pixelflow.deploy.run.ProgressLines;
+import dev.pixelflow.deploy.run.RunConfig;
 import dev.pixelflow.simd.Ops;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -67,6 +71,30 @@ public final class Main {
                     }
                     return 0;
                 }
+                case "run" -> {
+                    if (opts.containsKey("help")) {
+                        out.println(RUN_USAGE);
+                        return 0;
+                    }
+                    String file = opts.remove("config");
+                    String bootstrap = opts.remove("bootstrap");
+                    if (!opts.isEmpty()) {
+                        throw new IllegalArgumentException("unknown option(s) for run: --" + String.join(", --", opts.keySet()));
+                    }
+                    Config config = RunConfig.load(file == null ? null : Path.of(file), bootstrap);
+                    PipelineRunner runner;
+                    try {
+                        runner = PipelineRunner.start(config, new ProgressLines(out));
+                    } catch (IllegalStateException e) {
+                        err.println("pixelflow run: " + e.getMessage());
+                        return 1;
+                    }
+                    out.println("pixelflow run: consuming '" + runner.settings().inputTopic() + "' from "
+                            + config.getString("pekko.kafka.consumer.kafka-clients.bootstrap.servers")
+                            + "; Ctrl-C (or SIGTERM) drains, commits, checkpoints and stops");
+                    runner.awaitTermination();
+                    return 0;
+                }
                 case "help", "--help", "-h" -> {
                     usage(out);
                     return 0;
@@ -86,9 +114,16 @@ public final class Main {
     private static void usage(PrintStream s) {
         s.println("usage: pixelflow <command> [options]");
         s.println("  demo    train a small segmentation net on generated frames, printing the loss as it falls");
+        s.println("  run     the streaming job against any Kafka: pixelflow run --config FILE [--bootstrap HOST:PORT]");
         s.println("  produce publish image files or generated frames to a Kafka topic, with progress");
         s.println("  help    this text");
     }
+
+    private static final String RUN_USAGE = """
+            usage: pixelflow run [--config FILE] [--bootstrap HOST:PORT]
+              runs the streaming job (train on labelled frames, masks and embeddings for the others) until Ctrl-C.
+              FILE is HOCON overriding application.conf and the reference.conf defaults (pixelflow.pipeline,
+              pixelflow.connectors, pekko.kafka.*); --bootstrap sets both Kafka clients' bootstrap.servers.""";
 
     private static final String PRODUCE_USAGE = "usage: pixelflow produce --bootstrap HOST:PORT --topic T "
             + "(--dir FOLDER_OF_IMAGES [--masks FOLDER] | --generate N [--kind segmentation|identities]) "
