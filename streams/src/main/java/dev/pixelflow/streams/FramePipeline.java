@@ -158,16 +158,19 @@ public final class FramePipeline {
         public synchronized CompletionStage<Done> stop() {
             if (stopping == null) {
                 Executor ec = system.executionContext();
+                LOG.info("pixelflow pipeline: stopping: draining in-flight frames");
                 stopping = control.drainAndShutdown(system.executionContext())
                         .handle((d, e) -> {
                             if (e != null) {
                                 LOG.warn("pixelflow pipeline: the stream ended with an error: {}", e.toString());
                             }
+                            LOG.info("pixelflow pipeline: stream drained, offsets committed; final checkpoints");
                             return Done.getInstance();
                         })
                         .thenCompose(d -> stopOwner(segmentation))
                         .thenCompose(d -> stopOwner(embedding))
                         .thenCompose(d -> {
+                            LOG.info("pixelflow pipeline: models stopped");
                             metricsSwitch.shutdown();
                             return metricsDone.exceptionally(e -> Done.getInstance());
                         })
@@ -194,7 +197,10 @@ public final class FramePipeline {
     public static Running start(ActorSystem<?> system, PipelineSettings s, FrameFlowSettings flowSettings,
                                 ConsumerSettings<String, byte[]> consumerSettings,
                                 ProducerSettings<String, byte[]> producerSettings, PipelineListener listener) {
-        ConsumerSettings<String, byte[]> consumer = consumerSettings.withGroupId(s.groupId());
+        // Stopped through a DrainingControl (in-flight frames finish and commit first), so the consumer stage
+        // need not linger after stop (pekko.kafka.consumer.stop-timeout, 30 s by default).
+        ConsumerSettings<String, byte[]> consumer = consumerSettings.withGroupId(s.groupId())
+                .withStopTimeout(Duration.ZERO);
         MetricsWindow metrics = new MetricsWindow();
         OffsetTracker tracker = new OffsetTracker();
         SnapshotHolder segSnapshots = new SnapshotHolder();
