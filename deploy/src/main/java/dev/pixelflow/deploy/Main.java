@@ -1,6 +1,7 @@
 package dev.pixelflow.deploy;
 
 import dev.pixelflow.deploy.demo.InMemoryDemo;
+import dev.pixelflow.deploy.demo.KafkaDemo;
 import com.typesafe.config.Config;
 import dev.pixelflow.deploy.produce.FrameProducer;
 import dev.pixelflow.deploy.run.PipelineRunner;
@@ -40,21 +41,35 @@ public final class Main {
             switch (cmd) {
                 case "demo" -> {
                     if (opts.containsKey("help")) {
-                        out.println("usage: pixelflow demo [--steps N] [--batch N] [--size PIXELS] [--width CHANNELS] "
-                                + "[--lr RATE] [--seed N]");
+                        out.println(DEMO_USAGE);
                         return 0;
                     }
-                    InMemoryDemo.Settings d = InMemoryDemo.Settings.defaults();
-                    InMemoryDemo.Settings s = new InMemoryDemo.Settings(
-                            intOpt(opts, "steps", d.steps()), intOpt(opts, "batch", d.batch()),
-                            intOpt(opts, "size", d.frameSize()), intOpt(opts, "width", d.width()),
-                            floatOpt(opts, "lr", d.learningRate()),
-                            longOpt(opts, "seed", d.seed()));
-                    opts.keySet().removeAll(java.util.Set.of("steps", "batch", "size", "width", "lr", "seed"));
-                    if (!opts.isEmpty()) {
-                        throw new IllegalArgumentException("unknown option(s) for demo: --" + String.join(", --", opts.keySet()));
+                    if (opts.remove("in-memory") != null) {
+                        InMemoryDemo.Settings d = InMemoryDemo.Settings.defaults();
+                        InMemoryDemo.Settings s = new InMemoryDemo.Settings(
+                                intOpt(opts, "steps", d.steps()), intOpt(opts, "batch", d.batch()),
+                                intOpt(opts, "size", d.frameSize()), intOpt(opts, "width", d.width()),
+                                floatOpt(opts, "lr", d.learningRate()),
+                                longOpt(opts, "seed", d.seed()));
+                        opts.keySet().removeAll(java.util.Set.of("steps", "batch", "size", "width", "lr", "seed"));
+                        requireNoMore(opts, "demo --in-memory");
+                        InMemoryDemo.run(s, Ops.defaults(), out, System.console() != null);
+                        return 0;
                     }
-                    InMemoryDemo.run(s, Ops.defaults(), out, System.console() != null);
+                    KafkaDemo.Settings d = KafkaDemo.Settings.defaults();
+                    KafkaDemo.Settings s = new KafkaDemo.Settings(
+                            java.time.Duration.ofSeconds(intOpt(opts, "seconds", (int) d.duration().toSeconds())),
+                            intOpt(opts, "rate", d.rate()), intOpt(opts, "size", d.size()),
+                            opts.containsKey("report") ? Path.of(opts.get("report")) : d.report(),
+                            longOpt(opts, "seed", d.seed()));
+                    opts.keySet().removeAll(java.util.Set.of("seconds", "rate", "size", "report", "seed"));
+                    requireNoMore(opts, "demo");
+                    try {
+                        KafkaDemo.run(s, out);
+                    } catch (IllegalStateException | java.io.IOException e) {
+                        err.println("pixelflow demo: " + e.getMessage());
+                        return 1;
+                    }
                     return 0;
                 }
                 case "produce" -> {
@@ -113,11 +128,20 @@ public final class Main {
 
     private static void usage(PrintStream s) {
         s.println("usage: pixelflow <command> [options]");
-        s.println("  demo    train a small segmentation net on generated frames, printing the loss as it falls");
+        s.println("  demo    the whole job on a local Kafka broker with generated frames, then a report (--help)");
         s.println("  run     the streaming job against any Kafka: pixelflow run --config FILE [--bootstrap HOST:PORT]");
         s.println("  produce publish image files or generated frames to a Kafka topic, with progress");
         s.println("  help    this text");
     }
+
+    private static final String DEMO_USAGE = """
+            usage: pixelflow demo [--seconds N] [--rate FRAMES_PER_S] [--size PIXELS] [--report DIR] [--seed N]
+              starts a local Kafka broker, generated frames for both tasks and the streaming job; trains the
+              segmenter and the embedder online for N seconds (default 120), then stops cleanly and writes
+              DIR/index.html (default: report/) with plots of loss, IoU, recall@1, throughput, example masks and
+              embeddings.
+            usage: pixelflow demo --in-memory [--steps N] [--batch N] [--size PIXELS] [--width CHANNELS] [--lr RATE]
+              trains the segmenter in this JVM only, no Kafka (a quick check of the kernels).""";
 
     private static final String RUN_USAGE = """
             usage: pixelflow run [--config FILE] [--bootstrap HOST:PORT]
@@ -153,6 +177,13 @@ public final class Main {
         return new FrameProducer.Settings(bootstrap, topic, dir == null ? null : Path.of(dir),
                 masks == null ? null : Path.of(masks), generate,
                 kind == null ? FrameProducer.Kind.SEGMENTATION : FrameProducer.Kind.parse(kind), size, seed);
+    }
+
+    private static void requireNoMore(Map<String, String> opts, String command) {
+        if (!opts.isEmpty()) {
+            throw new IllegalArgumentException("unknown option(s) for " + command + ": --"
+                    + String.join(", --", opts.keySet()));
+        }
     }
 
     /** Parses {@code --key value}, {@code --key=value} and bare {@code --flag}. */
