@@ -149,12 +149,15 @@ public record PipelineSettings(String inputTopic, String masksTopic, String embe
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String value, String path) {
-        try {
-            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException ex) {
-            throw bad(path, "must be one of " + java.util.Arrays.toString(type.getEnumConstants())
-                    .toLowerCase(Locale.ROOT), value);
+        // "min-max", "min_max" and "MinMax" all name MINMAX.
+        String wanted = value.trim().toUpperCase(Locale.ROOT).replace("-", "").replace("_", "");
+        for (E e : type.getEnumConstants()) {
+            if (e.name().replace("_", "").equals(wanted)) {
+                return e;
+            }
         }
+        throw bad(path, "must be one of " + java.util.Arrays.toString(type.getEnumConstants())
+                .toLowerCase(Locale.ROOT), value);
     }
 
     private static void positive(int v, String path) {
