@@ -291,36 +291,26 @@ public final class FramePipeline {
                         .mapConcat(FramePipeline::passThroughAll);
 
         Flow<Routed, ProducerMessage.Envelope<String, byte[], CommittableOffset>, NotUsed> holdoutRoute =
-                Flow.<Routed>create()
-                        .map(r -> (FrameEnvelope.Decoded) r.envelope())
-                        .groupedWithin(s.inference().batchSize(), s.inference().batchWait())
-                        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> {
-                            Inference.Output[] out = holdoutEmbedder.run(frames(batch));
-                            for (int i = 0; i < out.length; i++) {
-                                if (out[i].embeddingValues() != null) {
-                                    holdout.add(out[i].embeddingValues(), batch.get(i).frame().label());
-                                }
-                            }
-                            metrics.count("frames.holdout", batch.size());
-                            return batch;
-                        }, compute))
-                        .mapConcat(FramePipeline::passThroughAll);
+                inferenceBatches(s, holdoutEmbedder, compute, (batch, out) -> {
+                    for (int i = 0; i < out.length; i++) {
+                        if (out[i].embeddingValues() != null) {
+                            holdout.add(out[i].embeddingValues(), batch.get(i).frame().label());
+                        }
+                    }
+                    metrics.count("frames.holdout", batch.size());
+                    return passThroughAll(batch);
+                });
 
         Flow<Routed, ProducerMessage.Envelope<String, byte[], CommittableOffset>, NotUsed> inferenceRoute =
-                Flow.<Routed>create()
-                        .map(r -> (FrameEnvelope.Decoded) r.envelope())
-                        .groupedWithin(s.inference().batchSize(), s.inference().batchWait())
-                        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> {
-                            Inference.Output[] out = inference.run(frames(batch));
-                            List<ProducerMessage.Envelope<String, byte[], CommittableOffset>> envs =
-                                    new ArrayList<>(batch.size());
-                            for (int i = 0; i < out.length; i++) {
-                                envs.add(results(s, batch.get(i), out[i], metrics));
-                            }
-                            metrics.count("frames.inferred", batch.size());
-                            return envs;
-                        }, compute))
-                        .mapConcat(envs -> envs);
+                inferenceBatches(s, inference, compute, (batch, out) -> {
+                    List<ProducerMessage.Envelope<String, byte[], CommittableOffset>> envs =
+                            new ArrayList<>(batch.size());
+                    for (int i = 0; i < out.length; i++) {
+                        envs.add(results(s, batch.get(i), out[i], metrics));
+                    }
+                    metrics.count("frames.inferred", batch.size());
+                    return envs;
+                });
 
         Sink<ProducerMessage.Envelope<String, byte[], CommittableOffset>, CompletionStage<Done>> produceAndCommit =
                 Producer.<String, byte[], CommittableOffset>flexiFlow(producerSettings)
@@ -396,6 +386,23 @@ public final class FramePipeline {
                 s.groupId(), s.segmentation().enabled() ? "on" : "off", s.embedding().enabled() ? "on" : "off");
         return new Running(system, control, segOwner, embOwner, ticker.first(), ticker.second(), metrics, tracker,
                 segSnapshots, embSnapshots, close);
+    }
+
+    /**
+     * Unlabelled-style batches: frames grouped up to the inference batch size or wait, run through
+     * {@code inference} on the compute dispatcher (it blocks while the kernels compute), then turned into
+     * producer envelopes by {@code handle}.
+     */
+    private static Flow<Routed, ProducerMessage.Envelope<String, byte[], CommittableOffset>, NotUsed> inferenceBatches(
+            PipelineSettings s, Inference inference, Executor compute,
+            java.util.function.BiFunction<List<FrameEnvelope.Decoded>, Inference.Output[],
+                    List<ProducerMessage.Envelope<String, byte[], CommittableOffset>>> handle) {
+        return Flow.<Routed>create()
+                .map(r -> (FrameEnvelope.Decoded) r.envelope())
+                .groupedWithin(s.inference().batchSize(), s.inference().batchWait())
+                .mapAsync(1, batch -> CompletableFuture.supplyAsync(
+                        () -> handle.apply(batch, inference.run(frames(batch))), compute))
+                .mapConcat(envs -> envs);
     }
 
     private static ModelOwner.Settings ownerSettings(PipelineSettings s, String model) {
