@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.pekko.Done;
@@ -37,7 +38,7 @@ import org.apache.pekko.kafka.ProducerSettings;
 import org.apache.pekko.kafka.javadsl.Committer;
 import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.kafka.javadsl.Producer;
-import org.apache.pekko.stream.ClosedShape;
+import org.apache.pekko.stream.SourceShape;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.UniformFanInShape;
@@ -47,7 +48,7 @@ import org.apache.pekko.stream.javadsl.GraphDSL;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Merge;
 import org.apache.pekko.stream.javadsl.Partition;
-import org.apache.pekko.stream.javadsl.RunnableGraph;
+import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.jspecify.annotations.Nullable;
@@ -90,13 +91,17 @@ public final class FramePipeline {
     private record Routed(int route, FrameEnvelope envelope) {
     }
 
+    /** The consumer control of the stream currently running (replaced on restart) and the end of all runs. */
+    private record StreamControl(AtomicReference<Consumer.Control> current, CompletionStage<Done> streamDone) {
+    }
+
     private FramePipeline() {
     }
 
     /** A running job. */
     public static final class Running {
         private final ActorSystem<?> system;
-        private final Consumer.DrainingControl<Done> control;
+        private final StreamControl control;
         private final @Nullable ActorRef<ModelOwner.Command> segmentation;
         private final @Nullable ActorRef<ModelOwner.Command> embedding;
         private final UniqueKillSwitch metricsSwitch;
@@ -108,7 +113,7 @@ public final class FramePipeline {
         private final Runnable closeResources;
         private @Nullable CompletionStage<Done> stopping;
 
-        private Running(ActorSystem<?> system, Consumer.DrainingControl<Done> control,
+        private Running(ActorSystem<?> system, StreamControl control,
                         @Nullable ActorRef<ModelOwner.Command> segmentation,
                         @Nullable ActorRef<ModelOwner.Command> embedding, UniqueKillSwitch metricsSwitch,
                         CompletionStage<Done> metricsDone, MetricsWindow metrics, OffsetTracker tracker,
@@ -148,7 +153,7 @@ public final class FramePipeline {
 
         /** Completes when the stream ends by itself (a failure completes it exceptionally). */
         public CompletionStage<Done> streamCompletion() {
-            return control.streamCompletion();
+            return control.streamDone();
         }
 
         /**
@@ -159,7 +164,7 @@ public final class FramePipeline {
             if (stopping == null) {
                 Executor ec = system.executionContext();
                 LOG.info("pixelflow pipeline: stopping: draining in-flight frames");
-                stopping = control.drainAndShutdown(system.executionContext())
+                stopping = control.current().get().drainAndShutdown(control.streamDone(), system.executionContext())
                         .handle((d, e) -> {
                             if (e != null) {
                                 LOG.warn("pixelflow pipeline: the stream ended with an error: {}", e.toString());
@@ -312,38 +317,53 @@ public final class FramePipeline {
                     return envs;
                 });
 
-        Sink<ProducerMessage.Envelope<String, byte[], CommittableOffset>, CompletionStage<Done>> produceAndCommit =
+        Flow<ProducerMessage.Envelope<String, byte[], CommittableOffset>, Done, NotUsed> produceAndCommit =
                 Producer.<String, byte[], CommittableOffset>flexiFlow(producerSettings)
                         .map(ProducerMessage.Results::passThrough)
                         .mapConcat(tracker::complete)
-                        .toMat(Committer.sink(CommitterSettings.create(system)), Keep.right());
+                        .via(Committer.flow(CommitterSettings.create(system)));
 
-        RunnableGraph<Pair<Consumer.Control, CompletionStage<Done>>> graph = RunnableGraph.fromGraph(
-                GraphDSL.create(FrameFlows.committableSource(consumer, s.inputTopic()), produceAndCommit,
-                        Keep.both(), (b, source, sink) -> {
-                            var routes = b.add(Partition.<Routed>create(5, Routed::route));
-                            UniformFanInShape<ProducerMessage.Envelope<String, byte[], CommittableOffset>,
-                                    ProducerMessage.Envelope<String, byte[], CommittableOffset>> merge =
-                                    b.add(Merge.create(5));
-                            b.from(source).via(b.add(prepare)).viaFanOut(routes);
-                            b.from(routes.out(SEG)).via(b.add(segRef == null ? passThroughRoute() : segTraining))
-                                    .toInlet(merge.in(SEG));
-                            b.from(routes.out(EMB)).via(b.add(embRef == null ? passThroughRoute() : embTraining))
-                                    .toInlet(merge.in(EMB));
-                            b.from(routes.out(HOLDOUT)).via(b.add(holdoutRoute)).toInlet(merge.in(HOLDOUT));
-                            b.from(routes.out(INFER)).via(b.add(inferenceRoute)).toInlet(merge.in(INFER));
-                            b.from(routes.out(DLQ)).via(b.add(deadLetters)).toInlet(merge.in(DLQ));
-                            b.from(merge.out()).to(sink);
-                            return ClosedShape.getInstance();
-                        }));
-        Pair<Consumer.Control, CompletionStage<Done>> mat = graph.run(system);
-        Consumer.DrainingControl<Done> control = Consumer.createDrainingControl(mat.first(), mat.second());
+        Source<Done, Consumer.Control> job = Source.fromGraph(
+                GraphDSL.create(FrameFlows.committableSource(consumer, s.inputTopic()), (b, source) -> {
+                    var routes = b.add(Partition.<Routed>create(5, Routed::route));
+                    UniformFanInShape<ProducerMessage.Envelope<String, byte[], CommittableOffset>,
+                            ProducerMessage.Envelope<String, byte[], CommittableOffset>> merge = b.add(Merge.create(5));
+                    var commit = b.add(produceAndCommit);
+                    b.from(source).via(b.add(prepare)).viaFanOut(routes);
+                    b.from(routes.out(SEG)).via(b.add(segRef == null ? passThroughRoute() : segTraining))
+                            .toInlet(merge.in(SEG));
+                    b.from(routes.out(EMB)).via(b.add(embRef == null ? passThroughRoute() : embTraining))
+                            .toInlet(merge.in(EMB));
+                    b.from(routes.out(HOLDOUT)).via(b.add(holdoutRoute)).toInlet(merge.in(HOLDOUT));
+                    b.from(routes.out(INFER)).via(b.add(inferenceRoute)).toInlet(merge.in(INFER));
+                    b.from(routes.out(DLQ)).via(b.add(deadLetters)).toInlet(merge.in(DLQ));
+                    b.from(merge.out()).toInlet(commit.in());
+                    return SourceShape.of(commit.out());
+                }));
+        // A failure anywhere (a stage throws, the broker is unreachable for too long) restarts the whole graph
+        // with backoff; the model owners live on, and consumption resumes from the committed offsets, so what
+        // was not committed is processed again and nothing committed is lost.
+        AtomicReference<Consumer.Control> current = new AtomicReference<>(Consumer.createNoopControl());
+        AtomicLong restarts = new AtomicLong(-1);
+        CompletionStage<Done> streamDone = RestartSource.onFailuresWithBackoff(s.restart(), () -> {
+                    if (restarts.incrementAndGet() > 0) {
+                        metrics.count("stream.restarts", 1);
+                        LOG.warn("pixelflow pipeline: restarting the stream (restart {}) from the committed offsets",
+                                restarts.get());
+                    }
+                    return job.mapMaterializedValue(c -> {
+                        current.set(c);
+                        return NotUsed.getInstance();
+                    });
+                })
+                .runWith(Sink.ignore(), system);
+        StreamControl control = new StreamControl(current, streamDone);
 
         Pair<UniqueKillSwitch, CompletionStage<Done>> ticker = Source.tick(s.metricsWindow(), s.metricsWindow(), "tick")
                 .viaMat(KillSwitches.single(), Keep.right())
                 .concat(Source.single("final"))
                 // The consumer's metrics are asked of its actor, which no longer answers once the job stops.
-                .mapAsync(1, t -> control.getMetrics().toCompletableFuture()
+                .mapAsync(1, t -> control.current().get().getMetrics().toCompletableFuture()
                         .completeOnTimeout(null, 1, TimeUnit.SECONDS).handle((m, e) -> {
                     double lag = Double.NaN;
                     if (m != null) {

@@ -144,6 +144,7 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
     private Behavior<Command> onTrain(Train t) {
         StepResult r = model.train(t.frames());
         metrics.step(model.name(), r);
+        model.gauges().forEach((k, v) -> metrics.gauge(model.name() + "." + k, v));
         if (!r.applied()) {
             getContext().getLog().warn("{}: step {} skipped: {}", model.name(), r.step(), r.skipReason());
         }

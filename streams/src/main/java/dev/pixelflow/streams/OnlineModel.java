@@ -19,6 +19,11 @@ public sealed interface OnlineModel extends AutoCloseable permits SegmentationMo
     /** One training step on {@code frames}, which carry the targets (masks or identity labels). */
     StepResult train(List<Frame> frames);
 
+    /** Settings in use worth reporting with the metrics, e.g. the class weight; empty by default. */
+    default Map<String, Double> gauges() {
+        return Map.of();
+    }
+
     /** Steps taken (skipped ones included); continues from a restored checkpoint. */
     long steps();
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.apache.pekko.stream.RestartSettings;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,7 +17,7 @@ public record PipelineSettings(String inputTopic, String masksTopic, String embe
                                String groupId, int channels, int height, int width, Normalization normalization,
                                Segmentation segmentation, Embedding embedding, Inference inference,
                                int snapshotEverySteps, Checkpoints checkpoints, Duration metricsWindow,
-                               int bufferSize) {
+                               int bufferSize, RestartSettings restart) {
     /** The config section read by {@link #fromConfig}. */
     public static final String SECTION = "pixelflow.pipeline";
 
@@ -119,6 +120,7 @@ public record PipelineSettings(String inputTopic, String masksTopic, String embe
         Objects.requireNonNull(checkpoints, "checkpoints");
         positive(metricsWindow, "metrics-window");
         positive(bufferSize, "buffer-size");
+        Objects.requireNonNull(restart, "restart");
     }
 
     /** Reads {@value #SECTION} from {@code config} (normally the actor system's config). */
@@ -145,7 +147,25 @@ public record PipelineSettings(String inputTopic, String masksTopic, String embe
                 c.getInt("snapshot-every-steps"),
                 new Checkpoints(dir.isBlank() ? null : Path.of(dir), k.getInt("every-steps"), k.getDuration("every"),
                         k.getInt("keep")),
-                c.getDuration("metrics-window"), c.getInt("buffer-size"));
+                c.getDuration("metrics-window"), c.getInt("buffer-size"), restart(c.getConfig("restart")));
+    }
+
+    private static RestartSettings restart(Config r) {
+        Duration min = r.getDuration("min-backoff");
+        Duration max = r.getDuration("max-backoff");
+        positive(min, "restart.min-backoff");
+        if (max.compareTo(min) < 0) {
+            throw bad("restart.max-backoff", "must be >= restart.min-backoff (" + min + ")", max);
+        }
+        double random = r.getDouble("random-factor");
+        if (!(random >= 0)) {
+            throw bad("restart.random-factor", "must be >= 0", random);
+        }
+        int maxRestarts = r.getInt("max-restarts");
+        positive(maxRestarts, "restart.max-restarts");
+        Duration within = r.getDuration("max-restarts-within");
+        positive(within, "restart.max-restarts-within");
+        return RestartSettings.create(min, max, random).withMaxRestarts(maxRestarts, within);
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String value, String path) {

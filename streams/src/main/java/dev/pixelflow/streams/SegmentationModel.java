@@ -87,6 +87,11 @@ public final class SegmentationModel implements OnlineModel {
     }
 
     @Override
+    public Map<String, Double> gauges() {
+        return Float.isNaN(posWeight) ? Map.of() : Map.of("pos-weight", (double) posWeight);
+    }
+
+    @Override
     public long steps() {
         return trainer == null ? 0 : trainer.steps();
     }

@@ -202,22 +202,90 @@ class FramePipelineTest {
         }
     }
 
+    @Test
+    void aFailingStageRestartsTheStreamFromTheCommittedOffsets() throws Exception {
+        String input = "frames-restart";
+        broker.createTopic(input, 1);
+        Config config = ConfigFactory.parseString("""
+                pekko.loglevel = WARNING
+                pixelflow.pipeline {
+                  input-topic = frames-restart
+                  masks-topic = masks-restart
+                  embeddings-topic = embeddings-restart
+                  metrics-topic = metrics-restart
+                  group-id = restart
+                  frame { channels = 1, height = 32, width = 32 }
+                  metrics-window = 1s
+                  restart { min-backoff = 200ms, max-backoff = 1s }
+                }
+                """).withFallback(ConfigFactory.load());
+        PipelineSettings settings = PipelineSettings.fromConfig(config);
+        FrameFlowSettings flow = FrameFlowSettings.fromConfig(config);
+        try (Admin admin = TopicSetup.admin(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            TopicSetup.defaults().ensure(admin, input, List.of(settings.masksTopic(), settings.embeddingsTopic(),
+                    settings.metricsTopic(), flow.deadLetterTopic(input)), Duration.ofSeconds(30));
+        }
+        Map<String, Sent> sent = produce(input, 300);
+        long unlabelled = sent.values().stream().filter(k -> k == Sent.UNLABELLED).count();
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        PipelineListener failOnce = new PipelineListener() {
+            @Override
+            public void onSegmentationExample(Frame frame, byte[] predictedMask, long modelVersion) {
+                // Thrown inside a stage of the segmentation route: the whole graph fails.
+                if (failures.getAndIncrement() == 0) {
+                    throw new IllegalStateException("injected stage failure");
+                }
+            }
+        };
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "restart", config);
+        try {
+            var classic = Adapter.toClassic(system);
+            FramePipeline.Running running = FramePipeline.start(system, settings, flow,
+                    FrameFlows.consumerSettings(classic).withBootstrapServers(broker.bootstrapServers()),
+                    FrameFlows.producerSettings(classic).withBootstrapServers(broker.bootstrapServers()), failOnce);
+            Set<String> masks = new HashSet<>();
+            try (KafkaConsumer<String, byte[]> reader = reader()) {
+                List<TopicPartition> parts = List.of(new TopicPartition(settings.masksTopic(), 0));
+                reader.assign(parts);
+                reader.seekToBeginning(parts);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (System.nanoTime() < deadline && masks.size() < unlabelled) {
+                    for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
+                        masks.add(FrameHeaders.text(r.headers(), FrameHeaders.SOURCE_OFFSET));
+                    }
+                }
+            }
+            running.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            assertTrue(failures.get() >= 2, "the failing stage ran again after the restart: " + failures.get());
+            assertEquals(1, running.metrics().total("stream.restarts"), "one restart");
+            assertEquals(unlabelled, masks.size(), "every unlabelled frame got its mask despite the failure");
+            assertTrue(committedToEnd("restart", input, sent.size()), "committed to the end after the restart");
+        } finally {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        }
+    }
+
     private Map<String, Sent> produce(String topic) throws Exception {
+        return produce(topic, 1200);
+    }
+
+    private Map<String, Sent> produce(String topic, int labelled) throws Exception {
         Map<String, Sent> sent = new HashMap<>();
         try (MixedFrames gen = new MixedFrames(SIZE, 6, 11);
              KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
                      new StringSerializer(), new ByteArraySerializer())) {
             List<Sent> plan = new ArrayList<>();
-            for (int i = 0; i < 1200; i++) {
+            for (int i = 0; i < labelled; i++) {
                 plan.add(i % 2 == 0 ? Sent.SEG_LABELLED : Sent.ID_LABELLED);
                 if (i % 15 == 7) {
                     plan.add(Sent.UNLABELLED);
                 }
             }
-            plan.add(300, Sent.CORRUPT);
-            plan.add(600, Sent.WRONG_SHAPE);
-            plan.add(900, Sent.CORRUPT);
+            plan.add(plan.size() / 4, Sent.CORRUPT);
+            plan.add(plan.size() / 2, Sent.WRONG_SHAPE);
+            plan.add(3 * plan.size() / 4, Sent.CORRUPT);
             long seq = 0;
             List<java.util.concurrent.Future<RecordMetadata>> acks = new ArrayList<>();
             for (Sent s : plan) {
@@ -241,7 +309,11 @@ class FramePipelineTest {
     }
 
     private static boolean committedToEnd(String topic, int records) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> c = broker.admin().listConsumerGroupOffsets("e2e")
+        return committedToEnd("e2e", topic, records);
+    }
+
+    private static boolean committedToEnd(String group, String topic, int records) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> c = broker.admin().listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
         long sum = 0;
         for (var e : c.entrySet()) {

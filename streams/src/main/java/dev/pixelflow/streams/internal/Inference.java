@@ -79,8 +79,11 @@ public final class Inference implements AutoCloseable {
         this.embedding = new Slot(embedding);
     }
 
-    /** Masks and embeddings of {@code frames} (at most the inference batch size), one output per frame. */
-    public Output[] run(List<Frame> frames) {
+    /**
+     * Masks and embeddings of {@code frames} (at most the inference batch size), one output per frame.
+     * Synchronized: after a stream restart a call of the stopped stream may still be running.
+     */
+    public synchronized Output[] run(List<Frame> frames) {
         int n = frames.size();
         Output[] out = new Output[n];
         Tensor x = batch.inputs(frames);
@@ -132,7 +135,7 @@ public final class Inference implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         segmentation.close();
         embedding.close();
         batch.close();
