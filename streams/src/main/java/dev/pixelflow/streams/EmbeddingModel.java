@@ -14,8 +14,11 @@ import dev.pixelflow.simd.train.Objectives;
 import dev.pixelflow.simd.train.StepResult;
 import dev.pixelflow.simd.train.Trainer;
 import dev.pixelflow.streams.internal.FrameBatch;
+import dev.pixelflow.streams.internal.InputStatistics;
+import dev.pixelflow.simd.norm.NormStats;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The online embedder: an {@link EmbeddingNet} (convolution stages, global average pooling, a dense layer,
@@ -28,6 +31,7 @@ public final class EmbeddingModel implements OnlineModel {
     private final Model model;
     private final Optimizer optimizer;
     private final FrameBatch batch;
+    private final @Nullable InputStatistics statistics;
     private final Trainer<int[]> trainer;
     private final int[] labels;
 
@@ -36,6 +40,8 @@ public final class EmbeddingModel implements OnlineModel {
         this.model = Model.create(architecture(s), seed);
         this.optimizer = Adam.builder().build();
         int maxBatch = e.identitiesPerBatch() * e.framesPerIdentity();
+        this.statistics = s.normalization() == PipelineSettings.Normalization.ONLINE_ZSCORE
+                ? new InputStatistics(s.channels()) : null;
         this.batch = new FrameBatch(maxBatch, s.channels(), s.height(), s.width(), s.normalization());
         this.labels = new int[maxBatch];
         this.trainer = Trainer.builder(model, Objectives.triplet(BatchHardTripletLoss.builder().margin(e.margin())
@@ -58,6 +64,9 @@ public final class EmbeddingModel implements OnlineModel {
     @Override
     public StepResult train(List<Frame> frames) {
         Tensor x = batch.inputs(frames);
+        if (statistics != null) {
+            x = batch.normalized(x, statistics.update(x));
+        }
         int n = frames.size();
         int[] y = n == labels.length ? labels : new int[n];
         for (int i = 0; i < n; i++) {
@@ -68,6 +77,11 @@ public final class EmbeddingModel implements OnlineModel {
             y[i] = label;
         }
         return trainer.step(x, y);
+    }
+
+    @Override
+    public @Nullable NormStats inputStats() {
+        return statistics == null ? null : statistics.current();
     }
 
     @Override
@@ -82,12 +96,16 @@ public final class EmbeddingModel implements OnlineModel {
 
     @Override
     public Checkpoint checkpoint(Map<String, String> metadata) {
-        return trainer.checkpoint(metadata);
+        Checkpoint.Builder b = trainer.checkpointBuilder().metadata(metadata);
+        return (statistics == null ? b : statistics.saveTo(b)).build();
     }
 
     @Override
     public void restore(Checkpoint checkpoint) {
         trainer.restore(checkpoint);
+        if (statistics != null) {
+            statistics.restoreFrom(checkpoint);
+        }
     }
 
     @Override

@@ -186,7 +186,8 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
     }
 
     private void publish() {
-        snapshots.publish(new PublishedSnapshot(model.name(), model.snapshot(), System.currentTimeMillis()));
+        snapshots.publish(new PublishedSnapshot(model.name(), model.snapshot(), System.currentTimeMillis(),
+                model.inputStats()));
         metrics.gauge(model.name() + ".version", snapshots.latest().version());
         metrics.gauge(model.name() + ".step", model.steps());
     }

@@ -6,6 +6,8 @@ import dev.pixelflow.simd.nn.ModelSnapshot;
 import dev.pixelflow.simd.train.StepResult;
 import java.util.List;
 import java.util.Map;
+import dev.pixelflow.simd.norm.NormStats;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A model that the job trains online: its trainer and how frames become a training batch. Owned by one
@@ -18,6 +20,11 @@ public sealed interface OnlineModel extends AutoCloseable permits SegmentationMo
 
     /** One training step on {@code frames}, which carry the targets (masks or identity labels). */
     StepResult train(List<Frame> frames);
+
+    /** The input statistics the current weights were trained with (ONLINE_ZSCORE), or null. */
+    default @Nullable NormStats inputStats() {
+        return null;
+    }
 
     /** Settings in use worth reporting with the metrics, e.g. the class weight; empty by default. */
     default Map<String, Double> gauges() {

@@ -21,8 +21,11 @@ public record PipelineSettings(String inputTopic, String masksTopic, String embe
     /** The config section read by {@link #fromConfig}. */
     public static final String SECTION = "pixelflow.pipeline";
 
-    /** Per-image normalization of every frame before a model sees it. */
-    public enum Normalization { ZSCORE, MINMAX, NONE }
+    /**
+     * Normalization of every frame before a model sees it: per image and channel (ZSCORE, MINMAX), per channel
+     * over the training stream so far (ONLINE_ZSCORE, state in checkpoints and snapshots), or none.
+     */
+    public enum Normalization { ZSCORE, MINMAX, ONLINE_ZSCORE, NONE }
 
     /** Mask encoding of the results. */
     public enum MaskFormat { RAW, PNG }

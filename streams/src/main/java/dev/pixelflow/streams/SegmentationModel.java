@@ -16,6 +16,8 @@ import dev.pixelflow.simd.train.Objectives;
 import dev.pixelflow.simd.train.StepResult;
 import dev.pixelflow.simd.train.Trainer;
 import dev.pixelflow.streams.internal.FrameBatch;
+import dev.pixelflow.streams.internal.InputStatistics;
+import dev.pixelflow.simd.norm.NormStats;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,7 @@ public final class SegmentationModel implements OnlineModel {
     private final Model model;
     private final Optimizer optimizer;
     private final FrameBatch batch;
+    private final @Nullable InputStatistics statistics;
     private @Nullable Trainer<Tensor> trainer;
     private float posWeight = Float.NaN;
 
@@ -47,6 +50,8 @@ public final class SegmentationModel implements OnlineModel {
         this.ops = ops;
         this.model = Model.create(architecture(s), seed);
         this.optimizer = Adam.builder().build();
+        this.statistics = s.normalization() == PipelineSettings.Normalization.ONLINE_ZSCORE
+                ? new InputStatistics(s.channels()) : null;
         this.batch = new FrameBatch(settings.batchSize(), s.channels(), s.height(), s.width(), s.normalization());
     }
 
@@ -69,6 +74,9 @@ public final class SegmentationModel implements OnlineModel {
     @Override
     public StepResult train(List<Frame> frames) {
         Tensor x = batch.inputs(frames);
+        if (statistics != null) {
+            x = batch.normalized(x, statistics.update(x));
+        }
         Tensor y = batch.binaryMasks(frames);
         if (trainer == null) {
             ClassWeightEstimator estimator = ClassWeightEstimator.cumulative(2).add(y);
@@ -92,6 +100,11 @@ public final class SegmentationModel implements OnlineModel {
     }
 
     @Override
+    public @Nullable NormStats inputStats() {
+        return statistics == null ? null : statistics.current();
+    }
+
+    @Override
     public long steps() {
         return trainer == null ? 0 : trainer.steps();
     }
@@ -105,8 +118,9 @@ public final class SegmentationModel implements OnlineModel {
     public Checkpoint checkpoint(Map<String, String> metadata) {
         Map<String, String> m = new LinkedHashMap<>(metadata);
         m.put(POS_WEIGHT, Float.toString(posWeight));
-        return (trainer == null ? Checkpoint.builder(0).model(model).optimizer(optimizer)
-                : trainer.checkpointBuilder()).metadata(m).build();
+        Checkpoint.Builder b = (trainer == null ? Checkpoint.builder(0).model(model).optimizer(optimizer)
+                : trainer.checkpointBuilder()).metadata(m);
+        return (statistics == null ? b : statistics.saveTo(b)).build();
     }
 
     @Override
@@ -118,6 +132,9 @@ public final class SegmentationModel implements OnlineModel {
         }
         startTrainer(w);
         trainer.restore(checkpoint);
+        if (statistics != null) {
+            statistics.restoreFrom(checkpoint);
+        }
     }
 
     @Override

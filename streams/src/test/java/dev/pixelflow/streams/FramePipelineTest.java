@@ -217,6 +217,7 @@ class FramePipelineTest {
                   frame { channels = 1, height = 32, width = 32 }
                   metrics-window = 1s
                   restart { min-backoff = 200ms, max-backoff = 1s }
+                  normalization = online-zscore
                 }
                 """).withFallback(ConfigFactory.load());
         PipelineSettings settings = PipelineSettings.fromConfig(config);

@@ -4,6 +4,7 @@ import dev.pixelflow.connectors.Frame;
 import dev.pixelflow.simd.Tensor;
 import dev.pixelflow.simd.norm.NormMethod;
 import dev.pixelflow.simd.norm.NormScope;
+import dev.pixelflow.simd.norm.NormStats;
 import dev.pixelflow.simd.norm.Normalizer;
 import dev.pixelflow.simd.norm.NormalizerSpec;
 import dev.pixelflow.streams.PipelineSettings.Normalization;
@@ -22,6 +23,8 @@ public final class FrameBatch implements AutoCloseable {
     private final Tensor inputs;
     private final Tensor masks;
     private final @Nullable Normalizer normalizer;
+    private final Tensor work;
+    private @Nullable Normalizer dataset;
 
     public FrameBatch(int maxBatch, int channels, int height, int width, Normalization normalization) {
         this.channels = channels;
@@ -29,13 +32,14 @@ public final class FrameBatch implements AutoCloseable {
         this.width = width;
         this.inputs = Tensor.zeros(maxBatch, channels, height, width);
         this.masks = Tensor.zeros(maxBatch, 1, height, width);
+        this.work = Tensor.zeros(maxBatch, channels, height, width);
         this.normalizer = switch (normalization) {
             // eps keeps a flat image (std 0) finite: it maps to 0 instead of NaN.
             case ZSCORE -> Normalizer.of(NormalizerSpec.builder(NormMethod.Z_SCORE).scope(NormScope.PER_CHANNEL)
                     .eps(1e-3).build());
             case MINMAX -> Normalizer.of(NormalizerSpec.builder(NormMethod.MIN_MAX).scope(NormScope.PER_CHANNEL)
                     .eps(1e-3).build());
-            case NONE -> null;
+            case NONE, ONLINE_ZSCORE -> null;
         };
     }
 
@@ -43,7 +47,10 @@ public final class FrameBatch implements AutoCloseable {
         return inputs.dim(0);
     }
 
-    /** The frames' values ({@link Frame#copyInto}), normalized per image and channel: a {@code [n, C, H, W]} view. */
+    /**
+     * The frames' values ({@link Frame#copyInto}), normalized per image and channel for ZSCORE and MINMAX, raw
+     * for ONLINE_ZSCORE (see {@link #normalized}) and NONE: a {@code [n, C, H, W]} view.
+     */
     public Tensor inputs(List<Frame> frames) {
         Tensor x = view(inputs, frames.size());
         for (int i = 0; i < frames.size(); i++) {
@@ -55,6 +62,23 @@ public final class FrameBatch implements AutoCloseable {
             normalizer.apply(x, x);
         }
         return x;
+    }
+
+    /**
+     * {@code raw} normalized with data-set statistics into a second buffer (raw stays as it is, so that
+     * several models can each normalize the same batch with their own statistics); raw itself when
+     * {@code stats} is null (no statistics yet).
+     */
+    public Tensor normalized(Tensor raw, @Nullable NormStats stats) {
+        if (stats == null) {
+            return raw;
+        }
+        if (dataset == null) {
+            dataset = Normalizer.fromStats(stats);
+        }
+        Tensor out = view(work, raw.dim(0));
+        dataset.apply(stats, raw, out);
+        return out;
     }
 
     /** Binary targets: 1 where a frame's mask is > 0, else 0; a {@code [n, 1, H, W]} view. */
@@ -84,5 +108,6 @@ public final class FrameBatch implements AutoCloseable {
     public void close() {
         inputs.close();
         masks.close();
+        work.close();
     }
 }

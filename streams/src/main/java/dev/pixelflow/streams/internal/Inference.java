@@ -91,7 +91,7 @@ public final class Inference implements AutoCloseable {
         byte[][] classMaps = new byte[n][];
         Pass seg = segmentation.refresh(ops);
         if (seg != null) {
-            Tensor logits = seg.predict(x);
+            Tensor logits = seg.predict(batch.normalized(x, segmentation.current.inputStats()));
             int plane = settings.height() * settings.width();
             MemorySegment m = logits.segment();
             float threshold = settings.segmentation().threshold();
@@ -110,7 +110,7 @@ public final class Inference implements AutoCloseable {
         Pass emb = embedding.refresh(ops);
         float[][] vectors = new float[n][];
         if (emb != null) {
-            Tensor e = emb.predict(x);
+            Tensor e = emb.predict(batch.normalized(x, embedding.current.inputStats()));
             int d = e.dim(1);
             MemorySegment m = e.segment();
             for (int i = 0; i < n; i++) {
