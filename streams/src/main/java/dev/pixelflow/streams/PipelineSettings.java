@@ -179,8 +179,8 @@ public record PipelineSettings(String inputTopic, String masksTopic, String embe
                 return e;
             }
         }
-        throw bad(path, "must be one of " + java.util.Arrays.toString(type.getEnumConstants())
-                .toLowerCase(Locale.ROOT), value);
+        throw bad(path, "must be one of " + java.util.Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList(), value);
     }
 
     private static void positive(int v, String path) {

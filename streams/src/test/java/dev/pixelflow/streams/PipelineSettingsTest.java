@@ -49,7 +49,7 @@ class PipelineSettingsTest {
         assertTrue(error("pixelflow.pipeline.embedding.frames-per-identity = 1")
                 .contains("pixelflow.pipeline.embedding.frames-per-identity must be >= 2"));
         assertTrue(error("pixelflow.pipeline.normalization = sigmoid")
-                .contains("pixelflow.pipeline.normalization must be one of [zscore, minmax, online_zscore, none], got sigmoid"));
+                .contains("pixelflow.pipeline.normalization must be one of [zscore, minmax, online-zscore, none], got sigmoid"));
         assertTrue(error("pixelflow.pipeline.input-topic = \"\"").contains("input-topic must not be empty"));
         assertTrue(error("pixelflow.pipeline.segmentation.batch-wait = 0s").contains("batch-wait must be a positive"));
         assertTrue(error("pixelflow.pipeline.embedding.holdout-every = 1").contains("holdout-every must be 0"));
