@@ -195,6 +195,12 @@ class FramePipelineTest {
             assertTrue(lastIoU > 0.3 && lastIoU > firstIoU, "object IoU rose: " + firstIoU + " -> " + lastIoU);
             assertTrue(lastRecall >= 0.8, "recall@1 on held-out identity frames: " + lastRecall);
             assertFalse(readAll(settings.metricsTopic()).isEmpty(), "metrics records");
+            // Back-pressure: all frames wait in Kafka from the start, yet the job holds only what its bounded
+            // stages can: buffer 64 + batches, the P x K sampler's 256, inference batches, 100 in the producer.
+            double maxInFlight = windows.stream().mapToDouble(w -> w.get("in-flight") instanceof Number n
+                    ? n.doubleValue() : 0).max().orElse(0);
+            System.out.printf("e2e: at most %.0f frames in flight of %d%n", maxInFlight, sent.size());
+            assertTrue(maxInFlight > 0 && maxInFlight < 600, "frames in flight stayed bounded: " + maxInFlight);
             assertTrue(java.nio.file.Files.list(checkpoints.resolve("segmentation")).findAny().isPresent());
         } finally {
             system.terminate();
