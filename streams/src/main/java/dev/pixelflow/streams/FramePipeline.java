@@ -427,7 +427,8 @@ public final class FramePipeline {
 
     private static ModelOwner.Settings ownerSettings(PipelineSettings s, String model) {
         PipelineSettings.Checkpoints c = s.checkpoints();
-        return new ModelOwner.Settings(s.snapshotEverySteps(), c.dir(model), c.everySteps(), c.every(), c.keep());
+        return new ModelOwner.Settings(s.snapshotEverySteps(), c.dir(model), c.everySteps(), c.every(), c.keep(),
+                s.trainingDutyCycle());
     }
 
     /** A decoded frame of the wrong shape becomes a failure for the dead-letter topic, value re-encoded as v1. */

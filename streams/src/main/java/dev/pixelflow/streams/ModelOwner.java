@@ -67,7 +67,7 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
 
     /** The owner's settings. {@code checkpointDir} null = no checkpoints. */
     public record Settings(int snapshotEverySteps, @Nullable Path checkpointDir, int checkpointEverySteps,
-                           Duration checkpointEvery, int keepCheckpoints) {
+                           Duration checkpointEvery, int keepCheckpoints, double dutyCycle) {
     }
 
     private final OnlineModel model;
@@ -155,7 +155,16 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
                 && model.steps() - checkpointedStep >= settings.checkpointEverySteps()) {
             checkpoint();
         }
-        t.replyTo().tell(new Trained(r, snapshots.latest() == null ? 0 : snapshots.latest().version()));
+        Trained reply = new Trained(r, snapshots.latest() == null ? 0 : snapshots.latest().version());
+        if (settings.dutyCycle() < 1) {
+            // Training priority: answer only after a pause of step * (1 / duty - 1), so this model trains at most
+            // that fraction of the time; the stream waits for the answer, so the pause slows the source and
+            // leaves the cores to inference meanwhile.
+            long pause = (long) (r.totalNanos() * (1 / settings.dutyCycle() - 1));
+            getContext().scheduleOnce(Duration.ofNanos(pause), t.replyTo(), reply);
+        } else {
+            t.replyTo().tell(reply);
+        }
         return this;
     }
 

@@ -17,7 +17,7 @@ public record PipelineSettings(String inputTopic, String masksTopic, String embe
                                String groupId, int channels, int height, int width, Normalization normalization,
                                Segmentation segmentation, Embedding embedding, Inference inference,
                                int snapshotEverySteps, Checkpoints checkpoints, Duration metricsWindow,
-                               int bufferSize, RestartSettings restart) {
+                               int bufferSize, RestartSettings restart, double trainingDutyCycle) {
     /** The config section read by {@link #fromConfig}. */
     public static final String SECTION = "pixelflow.pipeline";
 
@@ -124,6 +124,9 @@ public record PipelineSettings(String inputTopic, String masksTopic, String embe
         positive(metricsWindow, "metrics-window");
         positive(bufferSize, "buffer-size");
         Objects.requireNonNull(restart, "restart");
+        if (!(trainingDutyCycle > 0 && trainingDutyCycle <= 1)) {
+            throw bad("training-duty-cycle", "must be in (0, 1]", trainingDutyCycle);
+        }
     }
 
     /** Reads {@value #SECTION} from {@code config} (normally the actor system's config). */
@@ -150,7 +153,8 @@ public record PipelineSettings(String inputTopic, String masksTopic, String embe
                 c.getInt("snapshot-every-steps"),
                 new Checkpoints(dir.isBlank() ? null : Path.of(dir), k.getInt("every-steps"), k.getDuration("every"),
                         k.getInt("keep")),
-                c.getDuration("metrics-window"), c.getInt("buffer-size"), restart(c.getConfig("restart")));
+                c.getDuration("metrics-window"), c.getInt("buffer-size"), restart(c.getConfig("restart")),
+                c.getDouble("training-duty-cycle"));
     }
 
     private static RestartSettings restart(Config r) {

@@ -1,0 +1,105 @@
+package dev.pixelflow.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.pixelflow.connectors.Frame;
+import dev.pixelflow.simd.Ops;
+import dev.pixelflow.simd.checkpoint.CheckpointFiles;
+import dev.pixelflow.streams.data.MixedFrames;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelOwnerTest {
+    private static final ActorTestKit KIT = ActorTestKit.create();
+    private static final Ops OPS = Ops.builder().threads(1).build();
+    private static final PipelineSettings SETTINGS = PipelineSettings.fromConfig(ConfigFactory.parseString(
+            "pixelflow.pipeline.frame { channels = 1, height = 16, width = 16 }")
+            .withFallback(ConfigFactory.defaultReference()).resolve());
+
+    @AfterAll
+    static void shutdown() {
+        KIT.shutdownTestKit();
+        OPS.close();
+    }
+
+    private static List<Frame> batch(MixedFrames gen) {
+        List<Frame> f = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            f.add(gen.next(MixedFrames.Kind.SEGMENTATION_LABELLED, i));
+        }
+        return f;
+    }
+
+    private static ModelOwner.Settings settings(Path dir, double duty) {
+        return new ModelOwner.Settings(2, dir, 1000, Duration.ofHours(1), 2, duty);
+    }
+
+    private static ModelOwner.Trained train(ActorRef<ModelOwner.Command> owner, List<Frame> frames) {
+        TestProbe<ModelOwner.Trained> probe = KIT.createTestProbe();
+        owner.tell(new ModelOwner.Train(frames, probe.getRef()));
+        return probe.receiveMessage(Duration.ofSeconds(30));
+    }
+
+    private static void stop(ActorRef<ModelOwner.Command> owner) {
+        TestProbe<Done> done = KIT.createTestProbe();
+        owner.tell(new ModelOwner.Stop(done.getRef()));
+        done.receiveMessage(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void checkpointsOnStopAndResumesTheStepCounter(@TempDir Path dir) throws Exception {
+        MixedFrames gen = new MixedFrames(16, 3, 1);
+        SnapshotHolder first = new SnapshotHolder();
+        ActorRef<ModelOwner.Command> a = KIT.spawn(ModelOwner.create(new SegmentationModel(SETTINGS, OPS, 1), first,
+                settings(dir, 1), () -> Map.of("frames-0", "24"), new MetricsWindow()));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(i + 1, train(a, batch(gen)).result().step());
+        }
+        assertEquals(2, first.latest().version(), "snapshots every 2 steps");
+        stop(a);
+        assertEquals(3, first.latest().version(), "a last snapshot on stop");
+        var c = CheckpointFiles.read(CheckpointFiles.latest(dir).orElseThrow());
+        assertEquals(3, c.step());
+        assertEquals("{frames-0=24}", c.metadata().get("offsets"));
+
+        // The newest file is damaged: the owner falls back to the one before, loudly, and goes on.
+        Files.write(CheckpointFiles.path(dir, 9), new byte[] {1, 2, 3});
+        SnapshotHolder second = new SnapshotHolder();
+        ActorRef<ModelOwner.Command> b = KIT.spawn(ModelOwner.create(new SegmentationModel(SETTINGS, OPS, 7), second,
+                settings(dir, 1), Map::of, new MetricsWindow()));
+        assertEquals(4, train(b, batch(gen)).result().step(), "the step counter continues from the checkpoint");
+        assertNotNull(second.latest());
+        stop(b);
+        gen.close();
+    }
+
+    @Test
+    void aDutyCycleBelowOneDelaysTheAnswer(@TempDir Path dir) {
+        MixedFrames gen = new MixedFrames(16, 3, 2);
+        ActorRef<ModelOwner.Command> owner = KIT.spawn(ModelOwner.create(new SegmentationModel(SETTINGS, OPS, 1),
+                new SnapshotHolder(), settings(dir, 0.25), Map::of, new MetricsWindow()));
+        train(owner, batch(gen)); // warm-up
+        long t0 = System.nanoTime();
+        ModelOwner.Trained t = train(owner, batch(gen));
+        long waited = System.nanoTime() - t0;
+        long step = t.result().totalNanos();
+        // Duty 0.25: the answer comes after the step plus a pause of three steps.
+        assertTrue(waited >= 3.5 * step, "waited " + waited / 1e6 + " ms for a step of " + step / 1e6 + " ms");
+        stop(owner);
+        gen.close();
+    }
+}
