@@ -213,11 +213,10 @@ public final class FramePipeline {
         Executor compute = system.dispatchers().lookup(DispatcherSelector.fromConfig(COMPUTE_DISPATCHER));
         Ops trainOps = Ops.defaults();
         Ops inferOps = Ops.builder().threads(s.inference().threads()).build();
-        Map<String, String> none = Map.of();
         java.util.function.Supplier<Map<String, String>> offsets = () -> {
             Map<String, String> m = new java.util.LinkedHashMap<>();
             tracker.released().forEach((k, v) -> m.put(k, Long.toString(v)));
-            return m.isEmpty() ? none : m;
+            return m;
         };
 
         ActorRef<ModelOwner.Command> segOwner = null;
@@ -266,13 +265,14 @@ public final class FramePipeline {
                         .groupedWithin(s.segmentation().batchSize(), s.segmentation().batchWait())
                         .mapAsync(1, batch -> {
                             List<Frame> frames = frames(batch);
-                            if (segBatches.incrementAndGet() % EXAMPLE_EVERY_BATCHES == 1) {
-                                example(examples, frames.getFirst(), listener);
-                            }
                             metrics.count("frames.segmentation-training", frames.size());
-                            return AskPattern.<ModelOwner.Command, ModelOwner.Trained>ask(segRef,
-                                    reply -> new ModelOwner.Train(frames, reply), STEP_TIMEOUT, system.scheduler())
-                                    .thenApply(t -> batch);
+                            // Every few batches, the latest snapshot's mask for one frame before training on it.
+                            CompletableFuture<Void> example = segBatches.incrementAndGet() % EXAMPLE_EVERY_BATCHES == 1
+                                    ? CompletableFuture.runAsync(() -> example(examples, frames.getFirst(), listener),
+                                    compute) : CompletableFuture.completedFuture(null);
+                            return example.thenCompose(v -> AskPattern.<ModelOwner.Command, ModelOwner.Trained>ask(
+                                    segRef, reply -> new ModelOwner.Train(frames, reply), STEP_TIMEOUT,
+                                    system.scheduler())).thenApply(t -> batch);
                         })
                         .mapConcat(FramePipeline::passThroughAll);
 
