@@ -1,5 +1,6 @@
 package dev.pixelflow.streams;
 
+import dev.pixelflow.connectors.DType;
 import dev.pixelflow.connectors.Frame;
 import dev.pixelflow.connectors.FrameCodec;
 import dev.pixelflow.connectors.FrameEnvelope;
@@ -247,7 +248,7 @@ public final class FramePipeline {
                 .map(env -> {
                     tracker.register(env.committableOffset());
                     metrics.count("frames.in", 1);
-                    return route(s, checkShape(s, env), identityFrames);
+                    return route(s, validate(s, env), identityFrames);
                 });
 
         Flow<Routed, ProducerMessage.Envelope<String, byte[], CommittableOffset>, NotUsed> deadLetters =
@@ -431,19 +432,38 @@ public final class FramePipeline {
                 s.trainingDutyCycle());
     }
 
-    /** A decoded frame of the wrong shape becomes a failure for the dead-letter topic, value re-encoded as v1. */
-    private static FrameEnvelope checkShape(PipelineSettings s, FrameEnvelope env) {
-        if (env instanceof FrameEnvelope.Decoded d) {
-            Frame f = d.frame();
-            if (f.channels() != s.channels() || f.height() != s.height() || f.width() != s.width()) {
-                String reason = "frame is " + f.channels() + "x" + f.height() + "x" + f.width()
-                        + " (channels x height x width); this job expects " + s.channels() + "x" + s.height() + "x"
-                        + s.width() + " (pixelflow.pipeline.frame)";
-                return new FrameEnvelope.Failed(reason, "FrameShapeMismatch", FrameCodec.encode(f),
-                        new RecordHeaders(), d.topic(), d.partition(), d.offset(), d.key(), d.committableOffset());
+    /**
+     * A decoded frame of the wrong shape, or a float frame holding NaN or infinity (it would poison a training
+     * batch), becomes a failure for the dead-letter topic, value re-encoded as v1.
+     */
+    private static FrameEnvelope validate(PipelineSettings s, FrameEnvelope env) {
+        if (!(env instanceof FrameEnvelope.Decoded d)) {
+            return env;
+        }
+        Frame f = d.frame();
+        String reason = null;
+        String error = null;
+        if (f.channels() != s.channels() || f.height() != s.height() || f.width() != s.width()) {
+            reason = "frame is " + f.channels() + "x" + f.height() + "x" + f.width()
+                    + " (channels x height x width); this job expects " + s.channels() + "x" + s.height() + "x"
+                    + s.width() + " (pixelflow.pipeline.frame)";
+            error = "FrameShapeMismatch";
+        } else if (f.dtype() == DType.F32) {
+            java.nio.FloatBuffer values = java.nio.ByteBuffer.wrap(f.payload()).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer();
+            for (int i = 0; i < values.limit(); i++) {
+                if (!Float.isFinite(values.get(i))) {
+                    reason = "frame value " + i + " is " + values.get(i) + ": frames must hold finite numbers";
+                    error = "NonFiniteFrame";
+                    break;
+                }
             }
         }
-        return env;
+        if (reason == null) {
+            return env;
+        }
+        return new FrameEnvelope.Failed(reason, error, FrameCodec.encode(f), new RecordHeaders(), d.topic(),
+                d.partition(), d.offset(), d.key(), d.committableOffset());
     }
 
     private static Routed route(PipelineSettings s, FrameEnvelope env, AtomicLong identityFrames) {

@@ -142,7 +142,18 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
     }
 
     private Behavior<Command> onTrain(Train t) {
-        StepResult r = model.train(t.frames());
+        StepResult r;
+        try {
+            r = model.train(t.frames());
+        } catch (RuntimeException e) {
+            // A batch the model cannot take (e.g. a frame without its target) must not stop the owner or the
+            // stream: the step is skipped, the weights are untouched (the trainer checks before it updates).
+            getContext().getLog().error("{}: batch of {} frames rejected: {}", model.name(), t.frames().size(),
+                    e.getMessage());
+            metrics.count(model.name() + ".rejected-batches", 1);
+            r = new StepResult(model.steps(), Double.NaN, false, "batch rejected: " + e.getMessage(), Double.NaN,
+                    Double.NaN, Map.of(), 0, 0, 0);
+        }
         metrics.step(model.name(), r);
         model.gauges().forEach((k, v) -> metrics.gauge(model.name() + "." + k, v));
         if (!r.applied()) {

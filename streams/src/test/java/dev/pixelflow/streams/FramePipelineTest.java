@@ -65,7 +65,7 @@ class FramePipelineTest {
     }
 
     /** Where each produced record went: partition@offset -> what it was. */
-    private enum Sent { SEG_LABELLED, ID_LABELLED, UNLABELLED, CORRUPT, WRONG_SHAPE }
+    private enum Sent { SEG_LABELLED, ID_LABELLED, UNLABELLED, CORRUPT, WRONG_SHAPE, NON_FINITE }
 
     @Test
     void trainsOnlineServesEveryUnlabelledFrameAndCommitsEverything(@TempDir Path checkpoints) throws Exception {
@@ -84,6 +84,8 @@ class FramePipelineTest {
                   metrics-window = 1s
                   checkpoint { dir = "%s", every-steps = 40 }
                   embedding.identities-per-batch = 4
+                  # A deliberately slowed trainer (half the time pausing) behind a producer that is far ahead.
+                  training-duty-cycle = 0.5
                 }
                 """.formatted(checkpoints.toString().replace("\\", "\\\\"))).withFallback(ConfigFactory.load());
         PipelineSettings settings = PipelineSettings.fromConfig(config);
@@ -125,7 +127,7 @@ class FramePipelineTest {
                 // Frames waiting in the P x K sampler hold their partition's commit back until they are
                 // trained on or evicted (or the job stops): wait for the outputs, then stop and check the commits.
                 long expected = 2 * unlabelled + sent.values().stream()
-                        .filter(k -> k == Sent.CORRUPT || k == Sent.WRONG_SHAPE).count();
+                        .filter(k -> k == Sent.CORRUPT || k == Sent.WRONG_SHAPE || k == Sent.NON_FINITE).count();
                 long got = 0;
                 while (System.nanoTime() < deadline && got < expected) {
                     for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
@@ -171,7 +173,7 @@ class FramePipelineTest {
             }
             Set<String> bad = new HashSet<>();
             sent.forEach((k, v) -> {
-                if (v == Sent.CORRUPT || v == Sent.WRONG_SHAPE) {
+                if (v == Sent.CORRUPT || v == Sent.WRONG_SHAPE || v == Sent.NON_FINITE) {
                     bad.add(k);
                 }
             });
@@ -293,6 +295,7 @@ class FramePipelineTest {
             plan.add(plan.size() / 4, Sent.CORRUPT);
             plan.add(plan.size() / 2, Sent.WRONG_SHAPE);
             plan.add(3 * plan.size() / 4, Sent.CORRUPT);
+            plan.add(plan.size() / 3, Sent.NON_FINITE);
             long seq = 0;
             List<java.util.concurrent.Future<RecordMetadata>> acks = new ArrayList<>();
             for (Sent s : plan) {
@@ -303,6 +306,13 @@ class FramePipelineTest {
                             : MixedFrames.Kind.IDENTITY_UNLABELLED, seq));
                     case CORRUPT -> "not a frame".getBytes(StandardCharsets.UTF_8);
                     case WRONG_SHAPE -> FrameCodec.encode(new Frame(DType.U8, 1, 8, 8, seq, 0, null, null, new byte[64]));
+                    case NON_FINITE -> {
+                        // A float frame with a mask and one NaN: it must not reach a training batch.
+                        float[] v = new float[SIZE * SIZE];
+                        v[17] = Float.NaN;
+                        Frame f = Frame.ofFloats(1, SIZE, SIZE, v, seq, 0, null, new byte[SIZE * SIZE]);
+                        yield FrameCodec.encode(f);
+                    }
                 };
                 acks.add(p.send(new ProducerRecord<>(topic, "camera-" + (seq % 5), value)));
                 seq++;

@@ -88,6 +88,32 @@ class ModelOwnerTest {
     }
 
     @Test
+    void aBatchTheModelRejectsLeavesTheWeightsAndTheOwnerIntact(@TempDir Path dir) {
+        MixedFrames gen = new MixedFrames(16, 4, 3);
+        SnapshotHolder holder = new SnapshotHolder();
+        MetricsWindow metrics = new MetricsWindow();
+        ActorRef<ModelOwner.Command> owner = KIT.spawn(ModelOwner.create(new EmbeddingModel(SETTINGS, OPS, 1), holder,
+                new ModelOwner.Settings(1, dir, 1000, Duration.ofHours(1), 2, 1), Map::of, metrics));
+        List<Frame> labelled = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            labelled.add(gen.next(MixedFrames.Kind.IDENTITY_LABELLED, i));
+        }
+        assertTrue(train(owner, labelled).result().applied());
+        float[] before = holder.latest().snapshot().values().toArray();
+        List<Frame> unlabelled = new ArrayList<>(labelled);
+        unlabelled.set(5, gen.next(MixedFrames.Kind.IDENTITY_UNLABELLED, 99));
+        ModelOwner.Trained rejected = train(owner, unlabelled);
+        assertTrue(!rejected.result().applied() && rejected.result().skipReason().contains("no identity label"),
+                String.valueOf(rejected.result().skipReason()));
+        assertEquals(1, metrics.total("embedding.rejected-batches"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, holder.latest().snapshot().values().toArray(),
+                "weights unchanged");
+        assertTrue(train(owner, labelled).result().applied(), "the owner goes on");
+        stop(owner);
+        gen.close();
+    }
+
+    @Test
     void aDutyCycleBelowOneDelaysTheAnswer(@TempDir Path dir) {
         MixedFrames gen = new MixedFrames(16, 3, 2);
         ActorRef<ModelOwner.Command> owner = KIT.spawn(ModelOwner.create(new SegmentationModel(SETTINGS, OPS, 1),
