@@ -93,7 +93,8 @@ public final class FramePipeline {
     }
 
     /** The consumer control of the stream currently running (replaced on restart) and the end of all runs. */
-    private record StreamControl(AtomicReference<Consumer.Control> current, CompletionStage<Done> streamDone) {
+    private record StreamControl(AtomicReference<Consumer.Control> current, CompletionStage<Done> streamDone,
+                                 java.util.concurrent.atomic.AtomicBoolean stopped) {
     }
 
     private FramePipeline() {
@@ -165,6 +166,7 @@ public final class FramePipeline {
             if (stopping == null) {
                 Executor ec = system.executionContext();
                 LOG.info("pixelflow pipeline: stopping: draining in-flight frames");
+                control.stopped().set(true);
                 stopping = control.current().get().drainAndShutdown(control.streamDone(), system.executionContext())
                         .handle((d, e) -> {
                             if (e != null) {
@@ -346,7 +348,11 @@ public final class FramePipeline {
         // was not committed is processed again and nothing committed is lost.
         AtomicReference<Consumer.Control> current = new AtomicReference<>(Consumer.createNoopControl());
         AtomicLong restarts = new AtomicLong(-1);
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
         CompletionStage<Done> streamDone = RestartSource.onFailuresWithBackoff(s.restart(), () -> {
+                    if (stopped.get()) {
+                        return Source.<Done>empty(); // stopped while backing off: end instead of restarting
+                    }
                     if (restarts.incrementAndGet() > 0) {
                         metrics.count("stream.restarts", 1);
                         LOG.warn("pixelflow pipeline: restarting the stream (restart {}) from the committed offsets",
@@ -358,7 +364,7 @@ public final class FramePipeline {
                     });
                 })
                 .runWith(Sink.ignore(), system);
-        StreamControl control = new StreamControl(current, streamDone);
+        StreamControl control = new StreamControl(current, streamDone, stopped);
 
         Pair<UniqueKillSwitch, CompletionStage<Done>> ticker = Source.tick(s.metricsWindow(), s.metricsWindow(), "tick")
                 .viaMat(KillSwitches.single(), Keep.right())
