@@ -1,5 +1,6 @@
 package dev.pixelflow.streams;
 
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -10,6 +11,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SnapshotHolder {
     private final AtomicReference<@Nullable PublishedSnapshot> latest = new AtomicReference<>();
+
+    /**
+     * A holder that serves {@code snapshot} until something else is published: runs inference on fixed weights
+     * outside a job (the pipeline benchmark's in-memory baseline, tools).
+     */
+    public static SnapshotHolder of(PublishedSnapshot snapshot) {
+        SnapshotHolder h = new SnapshotHolder();
+        h.publish(Objects.requireNonNull(snapshot, "snapshot"));
+        return h;
+    }
 
     /** The latest published snapshot, or null before the first. */
     public @Nullable PublishedSnapshot latest() {

@@ -1,0 +1,442 @@
+package dev.pixelflow.bench;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.pixelflow.connectors.Frame;
+import dev.pixelflow.connectors.FrameCodec;
+import dev.pixelflow.connectors.FrameFlowSettings;
+import dev.pixelflow.connectors.FrameFlows;
+import dev.pixelflow.connectors.LocalKafkaBroker;
+import dev.pixelflow.simd.Ops;
+import dev.pixelflow.streams.EmbeddingModel;
+import dev.pixelflow.streams.FramePipeline;
+import dev.pixelflow.streams.OnlineModel;
+import dev.pixelflow.streams.PipelineListener;
+import dev.pixelflow.streams.PipelineSettings;
+import dev.pixelflow.streams.PublishedSnapshot;
+import dev.pixelflow.streams.SegmentationModel;
+import dev.pixelflow.streams.SnapshotHolder;
+import dev.pixelflow.streams.data.MixedFrames;
+import dev.pixelflow.streams.internal.Inference;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
+
+/**
+ * pixelflow's streaming job ({@link FramePipeline}, against the local broker: a real Kafka in its own JVM on the
+ * same cores) against the in-memory trainer and predictor it runs, on the same frames. One operation is
+ * {@value #FRAMES} frames of 1x48x48 u8 (the job's default shape), generated once per trial from fixed seeds, so
+ * both paths of a pair see the same frames in the same order and batch sizes (the job may cut a batch early
+ * when its batch-wait passes first; with a burst of frames queued ahead of training that is rare);
+ * frames/s = {@value #FRAMES} / (seconds per op), and the issue's target is stream >= 0.9x in-memory (the stream
+ * costs at most 10%).
+ * <ul>
+ *   <li>{@code trainStream}: job with segmentation only; the op sends {@value #FRAMES} frames with masks to the
+ *       input topic and ends when the job has released the offset of the last one for commit, i.e. when its
+ *       training step has run (training frames produce no records; the committer then commits in the
+ *       background, every {@code pekko.kafka.committer.max-interval}, which is not waited for).</li>
+ *   <li>{@code trainInMemory}: {@link SegmentationModel#train} on the same frames in batches of the job's
+ *       {@code segmentation.batch-size} (8), same seed and compute threads as the job's model.</li>
+ *   <li>{@code inferStream}: job with segmentation and embedding enabled, fed only unlabelled frames, so the
+ *       models keep their initial snapshots; the op sends {@value #FRAMES} frames and ends when a mask and an
+ *       embedding of each have been read back from the output topics.</li>
+ *   <li>{@code inferInMemory}: {@link Inference#run} on the same frames in batches of the job's
+ *       {@code inference.batch-size} (16) with the same initial weights (models of the job's seeds) and one
+ *       compute thread, like the job.</li>
+ * </ul>
+ * The jobs run across operations (started in the trial setup, primed with one batch so that the consumer group
+ * is assigned before the first operation). Inference latency: every input record's key carries
+ * {@link System#nanoTime()} at its send; every result (mask or embedding) keeps that key, and its latency is the
+ * time it was consumed minus that. The frames of an op are sent in one burst, so these are latencies under
+ * saturation (queueing behind the earlier frames of the burst included), not of an idle job. p50/p90/p99/max
+ * over the measured iterations go to {@code bench/results/pipeline-latency-<timestamp>.txt}.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3)
+@Measurement(iterations = 10)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "--sun-misc-unsafe-memory-access=allow"})
+public class PipelineBenchmark {
+    static final int FRAMES = 400;
+    private static final int SIZE = 48;
+    private static final long TRAIN_SEED = 11;
+    private static final long INFER_SEED = 12;
+    /** Seeds the job gives its models (FramePipeline.start): the in-memory baselines start from the same weights. */
+    private static final long SEGMENTATION_MODEL_SEED = 1;
+    private static final long EMBEDDING_MODEL_SEED = 2;
+    private static final Duration TIMEOUT = Duration.ofSeconds(300);
+    private static final String INPUT = "frames";
+
+    /** The job's settings with only the given models enabled; everything else is the job's default. */
+    static Config config(boolean segmentation, boolean embedding) {
+        return ConfigFactory.parseString("""
+                pekko.loglevel = WARNING
+                pixelflow.pipeline {
+                  input-topic = %s
+                  group-id = pipeline-bench
+                  frame { channels = 1, height = %d, width = %d }
+                  segmentation.enabled = %b
+                  embedding.enabled = %b
+                }
+                """.formatted(INPUT, SIZE, SIZE, segmentation, embedding)).withFallback(ConfigFactory.load());
+    }
+
+    /** {@value #FRAMES} generated frames of {@code kind}, the same for a given seed in every fork and path. */
+    static List<Frame> frames(MixedFrames.Kind kind, long seed) {
+        try (MixedFrames gen = new MixedFrames(SIZE, 8, seed)) {
+            List<Frame> out = new ArrayList<>(FRAMES);
+            for (int i = 0; i < FRAMES; i++) {
+                out.add(gen.next(kind, i));
+            }
+            return List.copyOf(out);
+        }
+    }
+
+    static List<List<Frame>> batches(List<Frame> frames, int size) {
+        List<List<Frame>> out = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i += size) {
+            out.add(List.copyOf(frames.subList(i, Math.min(frames.size(), i + size))));
+        }
+        return List.copyOf(out);
+    }
+
+    static List<byte[]> encode(List<Frame> frames) {
+        return frames.stream().map(FrameCodec::encode).toList();
+    }
+
+    /** A broker, its topics, the running job and a producer to its input topic. */
+    static final class Job implements AutoCloseable {
+        final LocalKafkaBroker broker;
+        final PipelineSettings settings;
+        final ActorSystem<Void> system;
+        final FramePipeline.Running running;
+        final KafkaProducer<String, byte[]> producer;
+
+        Job(Config config) {
+            settings = PipelineSettings.fromConfig(config);
+            FrameFlowSettings flow = FrameFlowSettings.fromConfig(config);
+            broker = LocalKafkaBroker.start();
+            try {
+                for (String t : List.of(INPUT, flow.deadLetterTopic(INPUT), settings.masksTopic(),
+                        settings.embeddingsTopic(), settings.metricsTopic())) {
+                    broker.createTopic(t, 1);
+                }
+                String bootstrap = broker.bootstrapServers();
+                producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5),
+                        new StringSerializer(), new ByteArraySerializer());
+                system = ActorSystem.create(Behaviors.empty(), "pipeline-bench", config);
+                var classic = Adapter.toClassic(system);
+                // The group is new and reference.conf starts it at the earliest offset.
+                running = FramePipeline.start(system, settings, flow,
+                        FrameFlows.consumerSettings(classic).withBootstrapServers(bootstrap),
+                        FrameFlows.producerSettings(classic).withBootstrapServers(bootstrap),
+                        new PipelineListener() { });
+            } catch (RuntimeException e) {
+                broker.close();
+                throw e;
+            }
+        }
+
+        /** Sends {@code values} (keys from {@code key}) and returns the input offset after the last one. */
+        long send(List<byte[]> values, IntFunction<String> key) {
+            Future<RecordMetadata> last = null;
+            for (int i = 0; i < values.size(); i++) {
+                last = producer.send(new ProducerRecord<>(INPUT, key.apply(i), values.get(i)));
+            }
+            producer.flush();
+            try {
+                return last.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).offset() + 1;
+            } catch (Exception e) {
+                throw new IllegalStateException("sending frames failed", e);
+            }
+        }
+
+        /** Waits until the job released every input offset below {@code next} for commit. */
+        void awaitReleased(long next) {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (running.releasedOffsets().getOrDefault(INPUT + "-0", 0L) < next) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the job released " + running.releasedOffsets() + ", not "
+                            + INPUT + "-0 up to " + next + ", in " + TIMEOUT);
+                }
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                running.stop().toCompletableFuture().get(120, TimeUnit.SECONDS);
+                system.terminate();
+                system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                producer.close();
+            } finally {
+                broker.close();
+            }
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class TrainStream {
+        Job job;
+        List<byte[]> values;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            values = encode(frames(MixedFrames.Kind.SEGMENTATION_LABELLED, TRAIN_SEED));
+            job = new Job(config(true, false));
+            job.awaitReleased(job.send(values.subList(0, job.settings.segmentation().batchSize()), i -> "prime"));
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            job.close();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class TrainInMemory {
+        SegmentationModel model;
+        List<List<Frame>> batches;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            PipelineSettings s = PipelineSettings.fromConfig(config(true, false));
+            model = new SegmentationModel(s, Ops.defaults(), SEGMENTATION_MODEL_SEED);
+            List<Frame> frames = frames(MixedFrames.Kind.SEGMENTATION_LABELLED, TRAIN_SEED);
+            batches = batches(frames, s.segmentation().batchSize());
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            model.close();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class InferStream {
+        Job job;
+        List<byte[]> values;
+        KafkaConsumer<String, byte[]> results;
+        boolean measuring;
+        long[] latencies = new long[4 * FRAMES];
+        int latencyCount;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            values = encode(frames(MixedFrames.Kind.SEGMENTATION_UNLABELLED, INFER_SEED));
+            job = new Job(config(true, true));
+            results = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, job.broker.bootstrapServers(),
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+                    new StringDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> parts = List.of(new TopicPartition(job.settings.masksTopic(), 0),
+                    new TopicPartition(job.settings.embeddingsTopic(), 0));
+            results.assign(parts);
+            results.seekToBeginning(parts);
+            parts.forEach(results::position);
+            readResults(this, job.settings.inference().batchSize(),
+                    values.subList(0, job.settings.inference().batchSize()));
+        }
+
+        @Setup(Level.Iteration)
+        public void iteration(IterationParams params) {
+            measuring = params.getType() == IterationType.MEASUREMENT;
+        }
+
+        void record(long nanos) {
+            if (latencyCount == latencies.length) {
+                latencies = Arrays.copyOf(latencies, latencies.length * 2);
+            }
+            latencies[latencyCount++] = nanos;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            try {
+                writeLatencies(Arrays.copyOf(latencies, latencyCount));
+            } finally {
+                try {
+                    results.close();
+                } finally {
+                    job.close();
+                }
+            }
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class InferInMemory {
+        Ops ops;
+        OnlineModel segmentation;
+        OnlineModel embedding;
+        Inference inference;
+        List<List<Frame>> batches;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            PipelineSettings s = PipelineSettings.fromConfig(config(true, true));
+            // The job's initial snapshots: fresh models of the job's seeds (the stream never trains them here).
+            segmentation = new SegmentationModel(s, Ops.defaults(), SEGMENTATION_MODEL_SEED);
+            embedding = new EmbeddingModel(s, Ops.defaults(), EMBEDDING_MODEL_SEED);
+            ops = Ops.builder().threads(s.inference().threads()).build();
+            inference = new Inference(s, ops, SnapshotHolder.of(published(segmentation)),
+                    SnapshotHolder.of(published(embedding)));
+            batches = batches(frames(MixedFrames.Kind.SEGMENTATION_UNLABELLED, INFER_SEED), s.inference().batchSize());
+        }
+
+        private static PublishedSnapshot published(OnlineModel m) {
+            return new PublishedSnapshot(m.name(), m.snapshot(), System.currentTimeMillis(), m.inputStats());
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            inference.close();
+            ops.close();
+            segmentation.close();
+            embedding.close();
+        }
+    }
+
+    /**
+     * Sends {@code values} (key: the send time in nanoseconds) and reads {@code n} masks and {@code n}
+     * embeddings; records each result's latency while measuring. Returns the bytes of results read.
+     */
+    private static long readResults(InferStream s, int n, List<byte[]> values) {
+        s.job.send(values, i -> Long.toString(System.nanoTime()));
+        String masksTopic = s.job.settings.masksTopic();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        int masks = 0;
+        int embeddings = 0;
+        long bytes = 0;
+        while (masks < n || embeddings < n) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + masks + " masks and " + embeddings + " embeddings of " + n
+                        + " frames arrived in " + TIMEOUT);
+            }
+            for (ConsumerRecord<String, byte[]> r : s.results.poll(Duration.ofMillis(100))) {
+                long now = System.nanoTime();
+                if (r.topic().equals(masksTopic)) {
+                    masks++;
+                } else {
+                    embeddings++;
+                }
+                bytes += r.value().length;
+                if (s.measuring) {
+                    s.record(now - Long.parseLong(r.key()));
+                }
+            }
+        }
+        if (masks != n || embeddings != n) {
+            throw new IllegalStateException(masks + " masks and " + embeddings + " embeddings for " + n + " frames");
+        }
+        return bytes;
+    }
+
+    /** Writes and prints p50/p90/p99/max (nearest rank) of the measured inference latencies. */
+    private static void writeLatencies(long[] nanos) throws IOException {
+        if (nanos.length == 0) {
+            return;
+        }
+        Arrays.sort(nanos);
+        String text = String.format(Locale.ROOT, """
+                PipelineBenchmark.inferStream latency (result consumed - input sent), %d frames per op sent in one burst
+                results %d (a mask and an embedding per frame, measured iterations only)
+                p50 %.2f ms
+                p90 %.2f ms
+                p99 %.2f ms
+                max %.2f ms
+                """, FRAMES, nanos.length, rank(nanos, 0.50), rank(nanos, 0.90), rank(nanos, 0.99),
+                nanos[nanos.length - 1] / 1e6);
+        Path dir = Path.of("bench", "results");
+        Files.createDirectories(dir);
+        Path file = dir.resolve("pipeline-latency-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".txt");
+        Files.writeString(file, text);
+        System.out.print(text);
+        System.out.println("written to " + file.toAbsolutePath());
+    }
+
+    private static double rank(long[] sorted, double q) {
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.clamp(i, 0, sorted.length - 1)] / 1e6;
+    }
+
+    @Benchmark
+    public long trainStream(TrainStream s) {
+        long next = s.job.send(s.values, i -> "camera-" + i % 8);
+        s.job.awaitReleased(next);
+        return next;
+    }
+
+    @Benchmark
+    public double trainInMemory(TrainInMemory s) {
+        double loss = 0;
+        for (List<Frame> batch : s.batches) {
+            loss += s.model.train(batch).loss();
+        }
+        return loss;
+    }
+
+    @Benchmark
+    public long inferStream(InferStream s) {
+        return readResults(s, FRAMES, s.values);
+    }
+
+    @Benchmark
+    public long inferInMemory(InferInMemory s) {
+        long bytes = 0;
+        for (List<Frame> batch : s.batches) {
+            for (Inference.Output o : s.inference.run(batch)) {
+                bytes += o.mask().length + o.embedding().length;
+            }
+        }
+        return bytes;
+    }
+}
