@@ -158,6 +158,7 @@ public class PipelineBenchmark {
             FrameFlowSettings flow = FrameFlowSettings.fromConfig(config);
             broker = LocalKafkaBroker.start();
             try {
+                pinBroker(broker);
                 for (String t : List.of(INPUT, flow.deadLetterTopic(INPUT), settings.masksTopic(),
                         settings.embeddingsTopic(), settings.metricsTopic())) {
                     broker.createTopic(t, 1);
@@ -438,5 +439,31 @@ public class PipelineBenchmark {
             }
         }
         return bytes;
+    }
+
+    /**
+     * With {@code -Dpixelflow.bench.broker-cpus=LIST} (e.g. {@code 1}), moves every thread of the broker JVM to
+     * those CPUs ({@code taskset}), so that with the benchmark JVM confined to the other CPUs (run it under
+     * {@code taskset -c 0}) the stream and in-memory paths get the same cores and the broker's own work, which
+     * a deployment runs on other machines, is not counted against the stream.
+     */
+    static void pinBroker(LocalKafkaBroker broker) {
+        String cpus = System.getProperty("pixelflow.bench.broker-cpus");
+        if (cpus == null || cpus.isBlank()) {
+            return;
+        }
+        try {
+            Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(broker.pid()))
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("taskset failed: " + out);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot run taskset", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
