@@ -73,7 +73,6 @@ class FramePipelineTest {
         broker.createTopic(input, 2);
         Config config = ConfigFactory.parseString("""
                 pekko.loglevel = WARNING
-                pekko.kafka.consumer.stop-timeout = 0s
                 pixelflow.pipeline {
                   input-topic = frames-e2e
                   masks-topic = masks-e2e
@@ -90,11 +89,7 @@ class FramePipelineTest {
                 """.formatted(checkpoints.toString().replace("\\", "\\\\"))).withFallback(ConfigFactory.load());
         PipelineSettings settings = PipelineSettings.fromConfig(config);
         FrameFlowSettings flow = FrameFlowSettings.fromConfig(config);
-        try (Admin admin = TopicSetup.admin(Map.of("bootstrap.servers",
-                broker.bootstrapServers()))) {
-            TopicSetup.defaults().ensure(admin, input, List.of(settings.masksTopic(), settings.embeddingsTopic(),
-                    settings.metricsTopic(), flow.deadLetterTopic(input)), Duration.ofSeconds(30));
-        }
+        createOutputTopics(settings, flow);
 
         Map<String, Sent> sent = produce(input);
         long unlabelled = sent.values().stream().filter(k -> k == Sent.UNLABELLED).count();
@@ -230,10 +225,7 @@ class FramePipelineTest {
                 """).withFallback(ConfigFactory.load());
         PipelineSettings settings = PipelineSettings.fromConfig(config);
         FrameFlowSettings flow = FrameFlowSettings.fromConfig(config);
-        try (Admin admin = TopicSetup.admin(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            TopicSetup.defaults().ensure(admin, input, List.of(settings.masksTopic(), settings.embeddingsTopic(),
-                    settings.metricsTopic(), flow.deadLetterTopic(input)), Duration.ofSeconds(30));
-        }
+        createOutputTopics(settings, flow);
         Map<String, Sent> sent = produce(input, 300);
         long unlabelled = sent.values().stream().filter(k -> k == Sent.UNLABELLED).count();
         java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
@@ -272,6 +264,14 @@ class FramePipelineTest {
         } finally {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void createOutputTopics(PipelineSettings settings, FrameFlowSettings flow) {
+        String input = settings.inputTopic();
+        try (Admin admin = TopicSetup.admin(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            TopicSetup.defaults().ensure(admin, input, List.of(settings.masksTopic(), settings.embeddingsTopic(),
+                    settings.metricsTopic(), flow.deadLetterTopic(input)), Duration.ofSeconds(30));
         }
     }
 
