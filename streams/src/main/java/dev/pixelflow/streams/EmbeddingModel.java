@@ -90,6 +90,20 @@ public final class EmbeddingModel implements OnlineModel {
     }
 
     @Override
+    public float[] parameters() {
+        return model.values().toArray();
+    }
+
+    @Override
+    public void loadParameters(float[] values) {
+        if (values.length != model.values().size()) {
+            throw new IllegalArgumentException(name() + ": " + values.length + " parameter values for a model of "
+                    + model.values().size());
+        }
+        model.values().copyFrom(values);
+    }
+
+    @Override
     public ModelSnapshot snapshot() {
         return trainer.snapshot();
     }

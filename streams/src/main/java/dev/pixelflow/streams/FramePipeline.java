@@ -205,6 +205,17 @@ public final class FramePipeline {
     public static Running start(ActorSystem<?> system, PipelineSettings s, FrameFlowSettings flowSettings,
                                 ConsumerSettings<String, byte[]> consumerSettings,
                                 ProducerSettings<String, byte[]> producerSettings, PipelineListener listener) {
+        return start(system, s, flowSettings, consumerSettings, producerSettings, listener, ModelSync.NONE);
+    }
+
+    /**
+     * As above, with the models trained as replicas of cluster-wide averaged models where {@code sync} says so
+     * (see {@code dev.pixelflow.streams.cluster.ClusterModels}).
+     */
+    public static Running start(ActorSystem<?> system, PipelineSettings s, FrameFlowSettings flowSettings,
+                                ConsumerSettings<String, byte[]> consumerSettings,
+                                ProducerSettings<String, byte[]> producerSettings, PipelineListener listener,
+                                ModelSync sync) {
         // Stopped through a DrainingControl (in-flight frames finish and commit first), so the consumer stage
         // need not linger after stop (pekko.kafka.consumer.stop-timeout, 30 s by default).
         ConsumerSettings<String, byte[]> consumer = consumerSettings.withGroupId(s.groupId())
@@ -225,13 +236,14 @@ public final class FramePipeline {
         ActorRef<ModelOwner.Command> segOwner = null;
         if (s.segmentation().enabled()) {
             segOwner = system.systemActorOf(ModelOwner.create(new SegmentationModel(s, trainOps, 1), segSnapshots,
-                    ownerSettings(s, "segmentation"), offsets, metrics), "pixelflow-segmentation",
+                    ownerSettings(s, "segmentation"), offsets, metrics, sync.forModel("segmentation")),
+                    "pixelflow-segmentation",
                     DispatcherSelector.fromConfig(COMPUTE_DISPATCHER));
         }
         ActorRef<ModelOwner.Command> embOwner = null;
         if (s.embedding().enabled()) {
             embOwner = system.systemActorOf(ModelOwner.create(new EmbeddingModel(s, trainOps, 2), embSnapshots,
-                    ownerSettings(s, "embedding"), offsets, metrics), "pixelflow-embedding",
+                    ownerSettings(s, "embedding"), offsets, metrics, sync.forModel("embedding")), "pixelflow-embedding",
                     DispatcherSelector.fromConfig(COMPUTE_DISPATCHER));
         }
         Inference inference = new Inference(s, inferOps, s.segmentation().enabled() ? segSnapshots : null,

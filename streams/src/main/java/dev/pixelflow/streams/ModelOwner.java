@@ -13,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import dev.pixelflow.streams.cluster.ModelCoordinator;
+import dev.pixelflow.streams.cluster.ParameterBlob;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -37,7 +40,7 @@ import org.jspecify.annotations.Nullable;
 public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
 
     /** What a model owner understands. */
-    public sealed interface Command permits Train, WriteCheckpoint, Stop, CheckpointTick {
+    public sealed interface Command permits Train, WriteCheckpoint, Stop, CheckpointTick, Synced {
     }
 
     /** Train one step on {@code frames}; the reply carries the step's result. */
@@ -65,6 +68,28 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
         INSTANCE
     }
 
+    /** The answer of the model's coordinator to this replica's contribution. */
+    record Synced(ModelCoordinator.Averaged averaged) implements Command {
+    }
+
+    /**
+     * Data-parallel training: this owner is the replica {@code replica} of a model averaged by a
+     * {@link ModelCoordinator}. Every {@code everySteps} local steps it sends its parameters to
+     * {@code coordinator}; when the average comes back it takes it and keeps the local progress made meanwhile
+     * ({@code average + (now - sent)}). The optimizer state (Adam's moments) stays local. Without an answer within
+     * {@code replyTimeout} it contributes again.
+     */
+    public record Sync(String replica, int everySteps, Duration replyTimeout,
+                       Consumer<ModelCoordinator.Contribute> coordinator) {
+        public Sync {
+            Objects.requireNonNull(replica, "replica");
+            Objects.requireNonNull(coordinator, "coordinator");
+            if (everySteps < 1) {
+                throw new IllegalArgumentException("everySteps must be >= 1, got " + everySteps);
+            }
+        }
+    }
+
     /** The owner's settings. {@code checkpointDir} null = no checkpoints. */
     public record Settings(int snapshotEverySteps, @Nullable Path checkpointDir, int checkpointEverySteps,
                            Duration checkpointEvery, int keepCheckpoints, double dutyCycle) {
@@ -78,30 +103,48 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
     private long checkpointedStep;
     private long lastCheckpointNanos = System.nanoTime();
     private boolean closed;
+    private final @Nullable Sync sync;
+    private final @Nullable ActorRef<ModelCoordinator.Averaged> syncReplies;
+    /** The averaged version this replica last took (0 = none yet). */
+    private long averagedVersion;
+    private long syncedStep;
+    /** The parameters sent in the contribution waiting for its answer, or null. */
+    private float @Nullable [] sent;
+    private long sentNanos;
 
     /**
      * @param offsets the stream offsets committed so far, e.g. {@code frames-0 -> 1234}, stored in checkpoints
      */
     public static Behavior<Command> create(OnlineModel model, SnapshotHolder snapshots, Settings settings,
                                            Supplier<Map<String, String>> offsets, MetricsWindow metrics) {
+        return create(model, snapshots, settings, offsets, metrics, null);
+    }
+
+    /** As above; with {@code sync} non-null the model is one replica of a model averaged over the cluster. */
+    public static Behavior<Command> create(OnlineModel model, SnapshotHolder snapshots, Settings settings,
+                                           Supplier<Map<String, String>> offsets, MetricsWindow metrics,
+                                           @Nullable Sync sync) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             if (settings.checkpointDir() != null) {
                 timers.startTimerWithFixedDelay(CheckpointTick.INSTANCE, settings.checkpointEvery());
             }
-            return new ModelOwner(ctx, model, snapshots, settings, offsets, metrics);
+            return new ModelOwner(ctx, model, snapshots, settings, offsets, metrics, sync);
         }));
     }
 
     private ModelOwner(ActorContext<Command> ctx, OnlineModel model, SnapshotHolder snapshots, Settings settings,
-                       Supplier<Map<String, String>> offsets, MetricsWindow metrics) {
+                       Supplier<Map<String, String>> offsets, MetricsWindow metrics, @Nullable Sync sync) {
         super(ctx);
         this.model = model;
         this.snapshots = snapshots;
         this.settings = settings;
         this.offsets = offsets;
         this.metrics = metrics;
+        this.sync = sync;
+        this.syncReplies = sync == null ? null : ctx.messageAdapter(ModelCoordinator.Averaged.class, Synced::new);
         resume();
         checkpointedStep = model.steps();
+        syncedStep = model.steps();
         publish();
     }
 
@@ -137,6 +180,7 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
                 .onMessage(WriteCheckpoint.class, this::onWriteCheckpoint)
                 .onMessage(CheckpointTick.class, this::onTick)
                 .onMessage(Stop.class, this::onStop)
+                .onMessage(Synced.class, this::onSynced)
                 .onSignal(PostStop.class, s -> onPostStop())
                 .build();
     }
@@ -162,6 +206,7 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
         if (model.steps() % settings.snapshotEverySteps() == 0) {
             publish();
         }
+        maybeContribute();
         if (settings.checkpointDir() != null
                 && model.steps() - checkpointedStep >= settings.checkpointEverySteps()) {
             checkpoint();
@@ -176,6 +221,57 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
         } else {
             t.replyTo().tell(reply);
         }
+        return this;
+    }
+
+    private void maybeContribute() {
+        if (sync == null || closed) {
+            return;
+        }
+        if (sent != null) {
+            if (System.nanoTime() - sentNanos < sync.replyTimeout().toNanos()) {
+                return;
+            }
+            // Lost with a node that left, or the shard is moving: send again (the coordinator resolves versions).
+            getContext().getLog().warn("{}: no answer from the model coordinator in {}, contributing again",
+                    model.name(), sync.replyTimeout());
+            metrics.count(model.name() + ".sync-timeouts", 1);
+            sent = null;
+        }
+        long steps = model.steps() - syncedStep;
+        if (steps < sync.everySteps()) {
+            return;
+        }
+        sent = model.parameters();
+        sentNanos = System.nanoTime();
+        sync.coordinator().accept(new ModelCoordinator.Contribute(sync.replica(), averagedVersion, steps,
+                ParameterBlob.bytes(sent), syncReplies));
+    }
+
+    private Behavior<Command> onSynced(Synced s) {
+        ModelCoordinator.Averaged a = s.averaged();
+        float[] base = sent;
+        if (base == null || closed || a.version() < averagedVersion) {
+            return this; // an answer that arrived after its timeout: the next contribution catches up
+        }
+        float[] avg = ParameterBlob.floats(a.parameters());
+        if (avg.length != base.length) {
+            getContext().getLog().error("{}: the averaged model has {} parameters, this replica {}; not taken",
+                    model.name(), avg.length, base.length);
+            sent = null;
+            return this;
+        }
+        float[] now = model.parameters();
+        for (int i = 0; i < now.length; i++) {
+            now[i] = avg[i] + (now[i] - base[i]);
+        }
+        model.loadParameters(now);
+        averagedVersion = a.version();
+        syncedStep = model.steps();
+        sent = null;
+        metrics.count(model.name() + (a.accepted() ? ".syncs" : ".syncs-stale"), 1);
+        metrics.gauge(model.name() + ".averaged-version", averagedVersion);
+        publish();
         return this;
     }
 

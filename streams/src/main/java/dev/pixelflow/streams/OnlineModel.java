@@ -34,6 +34,16 @@ public sealed interface OnlineModel extends AutoCloseable permits SegmentationMo
     /** Steps taken (skipped ones included); continues from a restored checkpoint. */
     long steps();
 
+    /** A copy of all trainable parameters, flat, in the model's parameter order. */
+    float[] parameters();
+
+    /**
+     * Replaces all trainable parameters (e.g. with a cluster average); the optimizer state stays.
+     *
+     * @throws IllegalArgumentException when the count differs from {@link #parameters()}'s
+     */
+    void loadParameters(float[] values);
+
     /** An immutable copy of the current weights, tagged with the number of applied updates. */
     ModelSnapshot snapshot();
 

@@ -1,5 +1,6 @@
 package dev.pixelflow.streams;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,5 +128,54 @@ class ModelOwnerTest {
         assertTrue(waited >= 3.5 * step, "waited " + waited / 1e6 + " ms for a step of " + step / 1e6 + " ms");
         stop(owner);
         gen.close();
+    }
+
+    @Test
+    void aReplicaContributesAndTakesTheAverageKeepingItsLocalProgress() {
+        MixedFrames gen = new MixedFrames(16, 3, 1);
+        SnapshotHolder snaps = new SnapshotHolder();
+        TestProbe<dev.pixelflow.streams.cluster.ModelCoordinator.Contribute> coordinator = KIT.createTestProbe();
+        var sync = new ModelOwner.Sync("node-a", 2, Duration.ofSeconds(30), coordinator.getRef()::tell);
+        MetricsWindow metrics = new MetricsWindow();
+        ActorRef<ModelOwner.Command> a = KIT.spawn(ModelOwner.create(new SegmentationModel(SETTINGS, OPS, 1), snaps,
+                new ModelOwner.Settings(1, null, 1000, Duration.ofHours(1), 2, 1), Map::of, metrics, sync));
+        train(a, batch(gen));
+        coordinator.expectNoMessage(Duration.ofMillis(100));
+        train(a, batch(gen));
+        var c = coordinator.receiveMessage(Duration.ofSeconds(5));
+        assertEquals("node-a", c.replica());
+        assertEquals(0, c.baseVersion());
+        assertEquals(2, c.steps());
+        float[] sent = dev.pixelflow.streams.cluster.ParameterBlob.floats(c.parameters());
+        assertArrayEquals(sent, snaps.latest().snapshot().values().toArray());
+
+        // One more local step while the round runs, then the average arrives: average + local progress since.
+        train(a, batch(gen));
+        coordinator.expectNoMessage(Duration.ofMillis(100)); // one contribution in flight at a time
+        float[] now = snaps.latest().snapshot().values().toArray();
+        float[] avg = new float[sent.length];
+        for (int i = 0; i < avg.length; i++) {
+            avg[i] = 0.5f * sent[i];
+        }
+        c.replyTo().tell(new dev.pixelflow.streams.cluster.ModelCoordinator.Averaged("default-segmentation", 7, true,
+                2, dev.pixelflow.streams.cluster.ParameterBlob.bytes(avg)));
+        float[] expected = new float[sent.length];
+        for (int i = 0; i < avg.length; i++) {
+            expected[i] = avg[i] + (now[i] - sent[i]);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (metrics.total("segmentation.syncs") == 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(1, metrics.total("segmentation.syncs"));
+        assertArrayEquals(expected, snaps.latest().snapshot().values().toArray());
+
+        // The next contribution is based on version 7 and counts the steps since the average was taken.
+        train(a, batch(gen));
+        train(a, batch(gen));
+        var next = coordinator.receiveMessage(Duration.ofSeconds(5));
+        assertEquals(7, next.baseVersion());
+        assertEquals(2, next.steps());
+        stop(a);
     }
 }

@@ -1,0 +1,47 @@
+package dev.pixelflow.streams.cluster;
+
+import dev.pixelflow.streams.ModelOwner;
+import dev.pixelflow.streams.ModelSync;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Starts Cluster Sharding of the {@link ModelCoordinator}s on this node and connects the node's model owners to
+ * them: the {@link ModelSync} to pass to {@code FramePipeline.start}.
+ */
+public final class ClusterModels implements ModelSync {
+    private final ClusterSharding sharding;
+    private final ClusterSettings settings;
+    private final String node;
+
+    private ClusterModels(ClusterSharding sharding, ClusterSettings settings, String node) {
+        this.sharding = sharding;
+        this.settings = settings;
+        this.node = node;
+    }
+
+    /** Registers the coordinator entity type on this node (every node must, so each can host shards). */
+    public static ClusterModels start(ActorSystem<?> system, ClusterSettings settings) {
+        ModelStore store = settings.storeDir() == null ? ModelStore.none() : new FileModelStore(settings.storeDir());
+        ClusterSharding sharding = ClusterSharding.get(system);
+        sharding.init(Entity.of(ModelCoordinator.TYPE_KEY,
+                ctx -> ModelCoordinator.create(ctx.getEntityId(), store, settings.roundTimeout())));
+        String node = Cluster.get(system).selfMember().address().hostPort();
+        return new ClusterModels(sharding, settings, node);
+    }
+
+    /** The coordinator of a model, e.g. for status queries. */
+    public EntityRef<ModelCoordinator.Command> coordinator(String modelName) {
+        return sharding.entityRefFor(ModelCoordinator.TYPE_KEY, settings.modelKey(modelName));
+    }
+
+    @Override
+    public ModelOwner.@Nullable Sync forModel(String modelName) {
+        EntityRef<ModelCoordinator.Command> ref = coordinator(modelName);
+        return new ModelOwner.Sync(node, settings.syncEverySteps(), settings.replyTimeout(), ref::tell);
+    }
+}
