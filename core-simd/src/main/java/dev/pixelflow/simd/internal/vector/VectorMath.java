@@ -16,11 +16,13 @@ import static dev.pixelflow.simd.internal.scalar.ScalarMath.Q2;
 import static dev.pixelflow.simd.internal.scalar.ScalarMath.Q3;
 import static dev.pixelflow.simd.internal.scalar.ScalarMath.SHIFTER;
 import static dev.pixelflow.simd.internal.scalar.ScalarMath.SQRT_HALF_BITS;
+import static dev.pixelflow.simd.internal.scalar.ScalarMath.TWO_M24;
 
 import dev.pixelflow.simd.internal.scalar.ScalarMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Lanewise exp, log1p and log from plain float arithmetic (FMA, bit shifts, reinterpretation), the vector
@@ -30,43 +32,66 @@ import jdk.incubator.vector.VectorOperators;
  * of {@link ScalarMath}.
  */
 final class VectorMath {
+    private static final VectorSpecies<Float> S = Simd.SPECIES;
+    // Constants broadcast once: an inline broadcast per use adds a chain of nodes to C2's parse of every kernel
+    // loop, and past its inlining node budget calls stop being inlined and vectors get boxed.
+    private static final FloatVector V_LOG2E = FloatVector.broadcast(S, LOG2E);
+    private static final FloatVector V_SHIFTER = FloatVector.broadcast(S, SHIFTER);
+    private static final FloatVector V_NEG_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
+    private static final FloatVector V_NEG_LN2_LO = FloatVector.broadcast(S, -LN2_LO);
+    private static final FloatVector V_LN2_HI = FloatVector.broadcast(S, LN2_HI);
+    private static final FloatVector V_LN2_LO = FloatVector.broadcast(S, LN2_LO);
+    private static final FloatVector V_E0 = FloatVector.broadcast(S, E0);
+    private static final FloatVector V_E1 = FloatVector.broadcast(S, E1);
+    private static final FloatVector V_E2 = FloatVector.broadcast(S, E2);
+    private static final FloatVector V_E3 = FloatVector.broadcast(S, E3);
+    private static final FloatVector V_E4 = FloatVector.broadcast(S, E4);
+    private static final FloatVector V_Q0 = FloatVector.broadcast(S, Q0);
+    private static final FloatVector V_Q1 = FloatVector.broadcast(S, Q1);
+    private static final FloatVector V_Q2 = FloatVector.broadcast(S, Q2);
+    private static final FloatVector V_Q3 = FloatVector.broadcast(S, Q3);
+    private static final FloatVector V_ONE = FloatVector.broadcast(S, 1f);
+    private static final FloatVector V_TWO = FloatVector.broadcast(S, 2f);
+    private static final FloatVector V_ZERO = FloatVector.zero(S);
+    private static final FloatVector V_TWO_M24 = FloatVector.broadcast(S, TWO_M24);
+    private static final FloatVector V_EXP_MIN = FloatVector.broadcast(S, EXP_MIN);
+    private static final FloatVector V_MAX = FloatVector.broadcast(S, Float.MAX_VALUE);
+    private static final IntVector V_151 = (IntVector) V_ZERO.reinterpretAsInts().broadcast(151);
+    private static final IntVector V_SQRT_HALF_BITS = (IntVector) V_ZERO.reinterpretAsInts().broadcast(SQRT_HALF_BITS);
+    private static final IntVector V_MANTISSA_MASK = (IntVector) V_ZERO.reinterpretAsInts().broadcast(MANTISSA_MASK);
+
     private VectorMath() {
     }
 
-    /** a * b + c, fused. */
-    private static FloatVector fma(FloatVector a, FloatVector b, float c) {
-        return a.lanewise(VectorOperators.FMA, b, c);
-    }
-
-    /** See {@link ScalarMath#exp}: e^x for x &lt;= 88, 0 below ln(Float.MIN_NORMAL) and at -inf. */
+    /** See {@link ScalarMath#exp}: e^x for x &lt;= 70, 0 below -150 ln2 and at -inf. */
     static FloatVector exp(FloatVector x) {
-        FloatVector t = x.fma(LOG2E, SHIFTER);
-        FloatVector n = t.sub(SHIFTER);
-        FloatVector r = n.lanewise(VectorOperators.FMA, -LN2_HI, x);
-        r = n.lanewise(VectorOperators.FMA, -LN2_LO, r);
-        FloatVector p = fma(fma(fma(r.fma(E4, E3), r, E2), r, E1), r, E0);
-        FloatVector y = p.fma(r.mul(r), r).add(1f);
-        // 2^n from the bits of t (see ScalarMath.exp)
-        FloatVector scale = t.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23)
+        FloatVector t = x.fma(V_LOG2E, V_SHIFTER);
+        FloatVector n = t.sub(V_SHIFTER);
+        FloatVector r = n.fma(V_NEG_LN2_HI, x);
+        r = n.fma(V_NEG_LN2_LO, r);
+        FloatVector p = r.fma(V_E4, V_E3).fma(r, V_E2).fma(r, V_E1).fma(r, V_E0);
+        FloatVector y = p.fma(r.mul(r), r).add(V_ONE);
+        // 2^(n + 24) from the bits of t (see ScalarMath.exp)
+        FloatVector scale = t.reinterpretAsInts().add(V_151).lanewise(VectorOperators.LSHL, 23)
                 .reinterpretAsFloats();
-        return y.mul(scale).blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
+        return y.mul(scale).mul(V_TWO_M24).blend(V_ZERO, x.compare(VectorOperators.LT, V_EXP_MIN));
     }
 
     /** See {@link ScalarMath#log1p}: ln(1 + e) for e in [-0.29, 1]. */
     static FloatVector log1p(FloatVector e) {
-        FloatVector s = e.div(e.add(2f));
+        FloatVector s = e.div(e.add(V_TWO));
         FloatVector w = s.mul(s);
-        FloatVector q = fma(fma(w.fma(Q3, Q2), w, Q1), w, Q0);
+        FloatVector q = w.fma(V_Q3, V_Q2).fma(w, V_Q1).fma(w, V_Q0);
         return s.fma(w.fma(q, e.neg()), e);
     }
 
     /** See {@link ScalarMath#log}: ln z for positive normal z; +inf and NaN stay. */
     static FloatVector log(FloatVector z) {
-        IntVector ix = z.reinterpretAsInts().sub(SQRT_HALF_BITS);
+        IntVector ix = (IntVector) z.reinterpretAsInts().sub(V_SQRT_HALF_BITS);
         FloatVector k = (FloatVector) ix.lanewise(VectorOperators.ASHR, 23).convert(VectorOperators.I2F, 0);
-        FloatVector f = ix.and(MANTISSA_MASK).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
+        FloatVector f = ix.and(V_MANTISSA_MASK).add(V_SQRT_HALF_BITS).reinterpretAsFloats().sub(V_ONE);
         FloatVector lp = log1p(f);
-        FloatVector l = k.lanewise(VectorOperators.FMA, LN2_HI, k.lanewise(VectorOperators.FMA, LN2_LO, lp));
-        return l.blend(z, z.compare(VectorOperators.LE, Float.MAX_VALUE).not());
+        FloatVector l = k.fma(V_LN2_HI, k.fma(V_LN2_LO, lp));
+        return l.blend(z, z.compare(VectorOperators.LE, V_MAX).not());
     }
 }

@@ -88,7 +88,7 @@ final class VectorPointwise {
         long i = 0;
         for (long bound = S.loopBound(n); i < bound; i += L) {
             FloatVector v = load(x, i);
-            FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(v.abs().neg());
             FloatVector s = one.div(one.add(e));
             store(s.blend(e.mul(s), v.compare(VectorOperators.LT, 0f)), y, i);
         }
