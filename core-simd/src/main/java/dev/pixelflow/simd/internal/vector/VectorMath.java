@@ -90,7 +90,12 @@ final class VectorMath {
         IntVector ix = (IntVector) z.reinterpretAsInts().sub(V_SQRT_HALF_BITS);
         FloatVector k = (FloatVector) ix.lanewise(VectorOperators.ASHR, 23).convert(VectorOperators.I2F, 0);
         FloatVector f = ix.and(V_MANTISSA_MASK).add(V_SQRT_HALF_BITS).reinterpretAsFloats().sub(V_ONE);
-        FloatVector lp = log1p(f);
+        // log1p(f), written out: a nested call would be one more inlining decision, and in a large kernel C2's
+        // node budget may already be spent by then
+        FloatVector s = f.div(f.add(V_TWO));
+        FloatVector w = s.mul(s);
+        FloatVector q = w.fma(V_Q3, V_Q2).fma(w, V_Q1).fma(w, V_Q0);
+        FloatVector lp = s.fma(w.fma(q, f.neg()), f);
         FloatVector l = k.fma(V_LN2_HI, k.fma(V_LN2_LO, lp));
         return l.blend(z, z.compare(VectorOperators.LE, V_MAX).not());
     }
