@@ -29,7 +29,8 @@ import jdk.incubator.vector.VectorSpecies;
  * twins of {@link ScalarMath}: the same operations in the same order, so each lane equals the scalar result
  * bit for bit, before and after JIT compilation. The methods are small so that C2 inlines them into the
  * kernels' loops (a vector passed to a method that is not inlined is boxed). Domains and accuracy are those
- * of {@link ScalarMath}.
+ * of {@link ScalarMath}. Without hardware FMA (see {@link Simd#FMA}) the fused multiply-adds fall back to
+ * {@code Math.fma} per lane: slow, but still the same results.
  */
 final class VectorMath {
     private static final VectorSpecies<Float> S = Simd.SPECIES;

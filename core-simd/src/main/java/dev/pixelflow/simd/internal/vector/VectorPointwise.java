@@ -82,7 +82,7 @@ final class VectorPointwise {
         }
     }
 
-    /** The overflow-free form of {@link ScalarPointwise#sigmoid}, with float exp. */
+    /** The overflow-free form of {@link ScalarPointwise#sigmoid}, with the float {@link VectorMath#exp}. */
     private static void sigmoid(MemorySegment x, MemorySegment y, long n) {
         FloatVector one = FloatVector.broadcast(S, 1f);
         long i = 0;
