@@ -70,66 +70,20 @@ final class VectorLosses {
     }
 
     /**
-     * Elements [from, to), a whole number of vectors, two vectors per step into two accumulators; NaN (nothing
-     * written for the offending vector) on invalid input.
+     * Elements [from, to), a whole number of vectors, into two accumulators: vectors 0, 2, 4, ... of the run
+     * into one, 1, 3, 5, ... into the other, added at the end. NaN (nothing written for the offending vector)
+     * on invalid input.
+     *
+     * <p>One vector per iteration, the accumulators trading places each time (which keeps exactly that order
+     * of additions): a body unrolled by hand would put two more copies of the inlined exp and log1p into the
+     * method, past C2's inlining node budget, and a vector passed to a method that is not inlined is boxed.
+     * The iterations are independent, so the CPU overlaps them anyway.
      */
     private static float run(MemorySegment xs, MemorySegment ys, MemorySegment ws, float p, long from, long to,
                              float gradScale, MemorySegment gs, MemorySegment ls) {
         FloatVector acc0 = FloatVector.zero(S);
         FloatVector acc1 = FloatVector.zero(S);
-        long i = from;
-        for (; i + 2L * L <= to; i += 2L * L) {
-            long i1 = i + L;
-            FloatVector x0 = FloatVector.fromMemorySegment(S, xs, i * 4, Simd.ORDER);
-            FloatVector y0 = FloatVector.fromMemorySegment(S, ys, i * 4, Simd.ORDER);
-            FloatVector x1 = FloatVector.fromMemorySegment(S, xs, i1 * 4, Simd.ORDER);
-            FloatVector y1 = FloatVector.fromMemorySegment(S, ys, i1 * 4, Simd.ORDER);
-            FloatVector w0 = ws == null ? null : FloatVector.fromMemorySegment(S, ws, i * 4, Simd.ORDER);
-            FloatVector w1 = ws == null ? null : FloatVector.fromMemorySegment(S, ws, i1 * 4, Simd.ORDER);
-            VectorMask<Float> ok = x0.abs().compare(VectorOperators.LE, Float.MAX_VALUE)
-                    .and(x1.abs().compare(VectorOperators.LE, Float.MAX_VALUE))
-                    .and(y0.compare(VectorOperators.GE, 0f)).and(y0.compare(VectorOperators.LE, 1f))
-                    .and(y1.compare(VectorOperators.GE, 0f)).and(y1.compare(VectorOperators.LE, 1f));
-            if (w0 != null) {
-                ok = ok.and(w0.compare(VectorOperators.GE, 0f)).and(w0.compare(VectorOperators.LE, Float.MAX_VALUE))
-                        .and(w1.compare(VectorOperators.GE, 0f)).and(w1.compare(VectorOperators.LE, Float.MAX_VALUE));
-            }
-            if (!ok.allTrue()) {
-                return Float.NaN;
-            }
-            FloatVector e0 = x0.abs().neg().lanewise(VectorOperators.EXP);
-            FloatVector e1 = x1.abs().neg().lanewise(VectorOperators.EXP);
-            FloatVector sp0 = e0.lanewise(VectorOperators.LOG1P).add(x0.neg().max(0f));
-            FloatVector sp1 = e1.lanewise(VectorOperators.LOG1P).add(x1.neg().max(0f));
-            // (1-y)*x + (1+(p-1)*y)*softplus(-x)
-            FloatVector l0 = y0.neg().add(1f).mul(x0).add(y0.mul(p - 1f).add(1f).mul(sp0));
-            FloatVector l1 = y1.neg().add(1f).mul(x1).add(y1.mul(p - 1f).add(1f).mul(sp1));
-            if (w0 != null) {
-                l0 = l0.mul(w0);
-                l1 = l1.mul(w1);
-            }
-            acc0 = acc0.add(l0);
-            acc1 = acc1.add(l1);
-            if (ls != null) {
-                l0.intoMemorySegment(ls, i * 4, Simd.ORDER);
-                l1.intoMemorySegment(ls, i1 * 4, Simd.ORDER);
-            }
-            if (gs != null) {
-                FloatVector sig0 = FloatVector.broadcast(S, 1f).blend(e0, x0.compare(VectorOperators.LT, 0f))
-                        .div(e0.add(1f));
-                FloatVector sig1 = FloatVector.broadcast(S, 1f).blend(e1, x1.compare(VectorOperators.LT, 0f))
-                        .div(e1.add(1f));
-                FloatVector py0 = y0.mul(p);
-                FloatVector py1 = y1.mul(p);
-                FloatVector g0 = py0.sub(y0).add(1f).mul(sig0).sub(py0);
-                FloatVector g1 = py1.sub(y1).add(1f).mul(sig1).sub(py1);
-                g0 = w0 == null ? g0.mul(gradScale) : g0.mul(w0.mul(gradScale));
-                g1 = w1 == null ? g1.mul(gradScale) : g1.mul(w1.mul(gradScale));
-                g0.intoMemorySegment(gs, i * 4, Simd.ORDER);
-                g1.intoMemorySegment(gs, i1 * 4, Simd.ORDER);
-            }
-        }
-        for (; i < to; i += L) {
+        for (long i = from; i < to; i += L) {
             FloatVector x = FloatVector.fromMemorySegment(S, xs, i * 4, Simd.ORDER);
             FloatVector y = FloatVector.fromMemorySegment(S, ys, i * 4, Simd.ORDER);
             FloatVector w = ws == null ? null : FloatVector.fromMemorySegment(S, ws, i * 4, Simd.ORDER);
@@ -141,13 +95,16 @@ final class VectorLosses {
             if (!ok.allTrue()) {
                 return Float.NaN;
             }
-            FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
-            FloatVector softplusNeg = e.lanewise(VectorOperators.LOG1P).add(x.neg().max(0f));
+            FloatVector e = VectorMath.exp(x.abs().neg());
+            FloatVector softplusNeg = VectorMath.log1p(e).add(x.neg().max(0f));
+            // (1-y)*x + (1+(p-1)*y)*softplus(-x)
             FloatVector l = y.neg().add(1f).mul(x).add(y.mul(p - 1f).add(1f).mul(softplusNeg));
             if (w != null) {
                 l = l.mul(w);
             }
-            acc0 = acc0.add(l);
+            FloatVector sum = acc0.add(l);
+            acc0 = acc1;
+            acc1 = sum;
             if (ls != null) {
                 l.intoMemorySegment(ls, i * 4, Simd.ORDER);
             }
@@ -160,6 +117,7 @@ final class VectorLosses {
                 g.intoMemorySegment(gs, i * 4, Simd.ORDER);
             }
         }
+        // after an odd number of vectors the accumulators are swapped: addition commutes, the sum is the same
         return Simd.sum(acc0.add(acc1));
     }
 
@@ -248,7 +206,7 @@ final class VectorLosses {
             off = first;
             for (int c = 0; c < classes; c++, off += rowBytes) {
                 FloatVector d = FloatVector.fromMemorySegment(S, xs, off, Simd.ORDER).sub(m);
-                FloatVector e = d.lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(d);
                 z = z.add(e);
                 if (smoothing != 0f) {
                     swd = w == null ? swd.sub(d) : swd.sub(d.mul(w[c]));
@@ -257,7 +215,7 @@ final class VectorLosses {
                     e.intoMemorySegment(gs, off, Simd.ORDER);
                 }
             }
-            FloatVector logZ = z.lanewise(VectorOperators.LOG);
+            FloatVector logZ = VectorMath.log(z);
             FloatVector l = m.sub(xy).add(logZ).mul(wy.mul(keep));
             if (smoothing != 0f) {
                 l = l.add(logZ.mul(wSum).add(swd).mul(sm));

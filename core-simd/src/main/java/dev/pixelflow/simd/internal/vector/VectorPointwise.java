@@ -82,13 +82,13 @@ final class VectorPointwise {
         }
     }
 
-    /** The overflow-free form of {@link ScalarPointwise#sigmoid}, with float exp. */
+    /** The overflow-free form of {@link ScalarPointwise#sigmoid}, with the float {@link VectorMath#exp}. */
     private static void sigmoid(MemorySegment x, MemorySegment y, long n) {
         FloatVector one = FloatVector.broadcast(S, 1f);
         long i = 0;
         for (long bound = S.loopBound(n); i < bound; i += L) {
             FloatVector v = load(x, i);
-            FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(v.abs().neg());
             FloatVector s = one.div(one.add(e));
             store(s.blend(e.mul(s), v.compare(VectorOperators.LT, 0f)), y, i);
         }
