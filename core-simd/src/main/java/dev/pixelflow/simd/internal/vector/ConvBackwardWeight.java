@@ -33,6 +33,10 @@ final class ConvBackwardWeight {
 
     static void run(ComputePool pool, ConvGeometry g, MemorySegment x, MemorySegment dy, MemorySegment dw) {
         long srcLen = ConvForward.packedLength(g);
+        if (srcLen >= 0 && ConvWeightByChannel.applies(g)) {
+            ConvWeightByChannel.run(pool, g, x, dy, dw, (int) srcLen);
+            return;
+        }
         if (srcLen < 0 || srcLen + (long) g.cout() * dyPlane(g) + Simd.LANES > ConvForward.MAX_PACKED) {
             ScalarConv.backwardWeight(pool, g, x, dy, dw);
             return;
