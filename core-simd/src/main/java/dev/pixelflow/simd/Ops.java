@@ -437,6 +437,46 @@ public final class Ops implements AutoCloseable {
         return k.min(a.segment(), a.size());
     }
 
+    // ================================================================== copies
+
+    /**
+     * Copies {@code runs} runs of {@code length} floats: run {@code r} from src at float offset
+     * {@code srcOffset + r*srcStride} to dst at {@code dstOffset + r*dstStride}, split over the compute threads.
+     * Concatenating image batches {@code [B, C_i, H, W]} along channels is one call per input with a run per image
+     * (and splitting the gradient back is the reverse). Every run must lie inside both tensors; src and dst must
+     * not share memory.
+     */
+    public void copyRuns(Tensor src, long srcOffset, long srcStride, Tensor dst, long dstOffset, long dstStride,
+                         int runs, long length) {
+        if (runs < 0 || length < 0 || srcOffset < 0 || dstOffset < 0 || srcStride < 0 || dstStride < 0) {
+            throw new IllegalArgumentException("copyRuns: negative argument (runs " + runs + ", length " + length
+                    + ", offsets " + srcOffset + "/" + dstOffset + ", strides " + srcStride + "/" + dstStride + ")");
+        }
+        if (runs == 0 || length == 0) {
+            return;
+        }
+        long srcEnd = srcOffset + (runs - 1) * srcStride + length;
+        long dstEnd = dstOffset + (runs - 1) * dstStride + length;
+        if (srcEnd > src.size() || dstEnd > dst.size()) {
+            throw new IllegalArgumentException("copyRuns: " + runs + " runs of " + length + " floats reach float "
+                    + srcEnd + " of src " + src.shapeString() + " and " + dstEnd + " of dst " + dst.shapeString());
+        }
+        noOverlap(dst, src, "copyRuns dst", "src");
+        MemorySegment s = src.segment();
+        MemorySegment d = dst.segment();
+        ComputePool.RangeTask task = (from, to) -> {
+            for (int r = from; r < to; r++) {
+                MemorySegment.copy(s, (srcOffset + r * srcStride) * Float.BYTES, d,
+                        (dstOffset + r * dstStride) * Float.BYTES, length * Float.BYTES);
+            }
+        };
+        if ((long) runs * length < PARALLEL_MIN || pool.threads() == 1) {
+            task.run(0, runs);
+        } else {
+            pool.parallelFor(runs, task);
+        }
+    }
+
     // ================================================================== distances
 
     /**

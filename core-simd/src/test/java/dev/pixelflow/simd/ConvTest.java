@@ -81,7 +81,15 @@ class ConvTest {
                 Arguments.of(2, 7, 4, 90, 5, 3, 3, spec(2, 1, 1, 1)),
                 Arguments.of(1, 2, 3, 100, 7, 3, 3, spec(1, 2, 2, 1)),
                 Arguments.of(2, 6, 5, 40, 6, 3, 3, spec(1, 1, 1, 6)),
-                Arguments.of(1, 1, 4, 67, 2, 1, 1, spec(1, 0, 1, 1)));
+                Arguments.of(1, 1, 4, 67, 2, 1, 1, spec(1, 0, 1, 1)),
+                // Whole blocks of 16 output channels per group and at least 64 taps (the channels-in-lanes weight
+                // gradient).
+                Arguments.of(3, 8, 9, 13, 16, 3, 3, spec(1, 1, 1, 1)),
+                Arguments.of(9, 16, 7, 11, 32, 3, 3, spec(1, 1, 1, 2)),
+                Arguments.of(2, 8, 13, 5, 48, 3, 3, spec(2, 1, 1, 1)),
+                Arguments.of(1, 8, 7, 207, 16, 3, 3, spec(1, 1, 1, 1)),
+                Arguments.of(2, 65, 1, 1, 16, 1, 1, spec(1, 0, 1, 1)),
+                Arguments.of(1, 8, 6, 9, 64, 3, 3, spec(1, 2, 2, 1)));
     }
 
     /** n, cin, h, w, cout (total), kh, kw, spec (with output padding). */
@@ -176,6 +184,21 @@ class ConvTest {
     }
 
     @Test
+    void weightGradientWithWholeChannelBlocksDoesNotDependOnThreads() {
+        Conv2dSpec spec = spec(1, 1, 1, 1);
+        SplittableRandom rnd = new SplittableRandom(6);
+        try (Tensor x = random(rnd, 11, 8, 13, 17); Tensor dy = random(rnd, 11, 32, 13, 17);
+             Tensor a = Tensor.zeros(32, 8, 3, 3); Tensor c = Tensor.zeros(32, 8, 3, 3)) {
+            vector2.conv2dBackwardWeight(x, dy, spec, a);
+            float[] first = a.toArray();
+            vector2.conv2dBackwardWeight(x, dy, spec, a);
+            assertArrayEquals(first, a.toArray());
+            vector1.conv2dBackwardWeight(x, dy, spec, c);
+            assertArrayEquals(first, c.toArray());
+        }
+    }
+
+    @Test
     void stridedOutputsAreFullyOverwritten() {
         // Input pixels that no tap reaches (kernel 1x1, stride 3) must still get a zero gradient.
         Conv2dSpec spec = spec(3, 0, 1, 1);
@@ -208,6 +231,11 @@ class ConvTest {
                     (ops, out) -> ops.conv2dBackwardData(dy, w, spec, out));
             dy.set(0.5f, 1, 4, 6, 12);
             compare("conv2dBackwardWeight non-finite", 182, xs, w.shape(),
+                    (ops, out) -> ops.conv2dBackwardWeight(x, dy, spec, out));
+        }
+        try (Tensor x = random(rnd, 3, 8, 7, 13); Tensor dy = random(rnd, 3, 16, 7, 13)) {
+            x.set(Float.POSITIVE_INFINITY, 1, 1, 3, 12);
+            compare("conv2dBackwardWeight non-finite, 16 channels", 273, x.shape(), new int[] {16, 8, 3, 3},
                     (ops, out) -> ops.conv2dBackwardWeight(x, dy, spec, out));
         }
     }

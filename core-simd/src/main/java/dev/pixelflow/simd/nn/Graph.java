@@ -2,7 +2,6 @@ package dev.pixelflow.simd.nn;
 
 import dev.pixelflow.simd.Ops;
 import dev.pixelflow.simd.Tensor;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -169,15 +168,12 @@ public final class Graph implements Layer {
         }
         int[] s = concatShape(n, shapes);
         Tensor y = pass.take(s);
-        long plane = (long) s[2] * s[3] * Float.BYTES;
-        MemorySegment dst = y.segment();
-        for (int b = 0; b < s[0]; b++) {
-            long offset = (long) b * s[1] * plane;
-            for (int in : n.inputs) {
-                int c = v[in].dim(1);
-                MemorySegment.copy(v[in].segment(), b * c * plane, dst, offset, c * plane);
-                offset += c * plane;
-            }
+        long plane = (long) s[2] * s[3];
+        long offset = 0;
+        for (int in : n.inputs) {
+            long c = v[in].dim(1);
+            pass.ops().copyRuns(v[in], 0, c * plane, y, offset, s[1] * plane, s[0], c * plane);
+            offset += c * plane;
         }
         return y;
     }
@@ -218,16 +214,13 @@ public final class Graph implements Layer {
                 }
                 case CONCAT -> {
                     int[] s = v[i + 1].shape();
-                    long plane = (long) s[2] * s[3] * Float.BYTES;
+                    long plane = (long) s[2] * s[3];
                     long offset = 0;
                     for (int in : n.inputs) {
-                        int c = v[in].dim(1);
+                        long c = v[in].dim(1);
                         if (in != 0 || inputGradient) {
                             Tensor part = pass.take(v[in].shape());
-                            for (int b = 0; b < s[0]; b++) {
-                                MemorySegment.copy(d.segment(), b * s[1] * plane + offset, part.segment(),
-                                        b * c * plane, c * plane);
-                            }
+                            pass.ops().copyRuns(d, offset, s[1] * plane, part, 0, c * plane, s[0], c * plane);
                             g.accumulate(in, part, true);
                         }
                         offset += c * plane;

@@ -16,6 +16,9 @@ import java.util.Arrays;
  * {@link #BLOCK_PIXELS} positions so that the dy of a channel block and the input it meets stay in L1/L2 while
  * all taps sweep over them.
  *
+ * <p>Layers with whole blocks of 16 output channels and enough taps take {@link ConvWeightByChannel} instead (output
+ * channels in the lanes, no horizontal sums), with the same chunks.
+ *
  * <p>The batch is cut into at most {@link #CHUNKS} contiguous chunks; the work units (chunk, group, channel
  * block) are split over the pool, and the chunks' partial sums are added in order, so the result depends
  * neither on thread timing nor on the number of threads.
@@ -33,6 +36,10 @@ final class ConvBackwardWeight {
 
     static void run(ComputePool pool, ConvGeometry g, MemorySegment x, MemorySegment dy, MemorySegment dw) {
         long srcLen = ConvForward.packedLength(g);
+        if (srcLen >= 0 && ConvWeightByChannel.applies(g)) {
+            ConvWeightByChannel.run(pool, g, x, dy, dw, (int) srcLen);
+            return;
+        }
         if (srcLen < 0 || srcLen + (long) g.cout() * dyPlane(g) + Simd.LANES > ConvForward.MAX_PACKED) {
             ScalarConv.backwardWeight(pool, g, x, dy, dw);
             return;
