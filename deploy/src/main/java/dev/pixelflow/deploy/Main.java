@@ -1,5 +1,6 @@
 package dev.pixelflow.deploy;
 
+import dev.pixelflow.deploy.cluster.LocalCluster;
 import dev.pixelflow.deploy.demo.InMemoryDemo;
 import dev.pixelflow.deploy.demo.KafkaDemo;
 import com.typesafe.config.Config;
@@ -110,6 +111,29 @@ public final class Main {
                     runner.awaitTermination();
                     return 0;
                 }
+                case "cluster" -> {
+                    if (opts.containsKey("help")) {
+                        out.println(CLUSTER_USAGE);
+                        return 0;
+                    }
+                    LocalCluster.Settings d = LocalCluster.Settings.defaults();
+                    LocalCluster.Settings s = new LocalCluster.Settings(intOpt(opts, "nodes", d.nodes()),
+                            java.time.Duration.ofSeconds(longOpt(opts, "seconds", d.duration().toSeconds())),
+                            intOpt(opts, "rate", d.rate()), intOpt(opts, "size", d.size()),
+                            Path.of(opts.getOrDefault("dir", d.dir().toString())), intOpt(opts, "port", d.basePort()));
+                    opts.keySet().removeAll(java.util.Set.of("nodes", "seconds", "rate", "size", "dir", "port"));
+                    requireNoMore(opts, "cluster");
+                    try {
+                        LocalCluster.run(s, out);
+                    } catch (IllegalStateException | java.io.IOException e) {
+                        err.println("pixelflow cluster: " + e.getMessage());
+                        return 1;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return 130;
+                    }
+                    return 0;
+                }
                 case "help", "--help", "-h" -> {
                     usage(out);
                     return 0;
@@ -130,6 +154,7 @@ public final class Main {
         s.println("usage: pixelflow <command> [options]");
         s.println("  demo    the whole job on a local Kafka broker with generated frames, then a report (--help)");
         s.println("  run     the streaming job against any Kafka: pixelflow run --config FILE [--bootstrap HOST:PORT]");
+        s.println("  cluster a local cluster of N node JVMs sharing partitions and models (--help)");
         s.println("  produce publish image files or generated frames to a Kafka topic, with progress");
         s.println("  help    this text");
     }
@@ -142,6 +167,15 @@ public final class Main {
               embeddings.
             usage: pixelflow demo --in-memory [--steps N] [--batch N] [--size PIXELS] [--width CHANNELS] [--lr RATE]
               trains the segmenter in this JVM only, no Kafka (a quick check of the kernels).""";
+
+    private static final String CLUSTER_USAGE = """
+            usage: pixelflow cluster [--nodes N] [--seconds S] [--rate FRAMES_PER_S] [--size PIXELS] [--dir FOLDER] [--port P]
+              Runs N separate node JVMs as one Pekko cluster on 127.0.0.1 ports P..P+N-1 (default 3 nodes from 7355)
+              against a local Kafka broker, with generated frames (default 150/s of 32x32) for S seconds (default 120).
+              The nodes share the input partitions through one consumer group and train replicas of both models,
+              averaged by coordinators that Cluster Sharding places on one node each. A node that exits is started
+              again; kill one (kill -9 PID) to watch its partitions and model shard move. Logs, checkpoints and the
+              averaged models go to FOLDER (default ./cluster).""";
 
     private static final String RUN_USAGE = """
             usage: pixelflow run [--config FILE] [--bootstrap HOST:PORT]

@@ -1,17 +1,22 @@
 package dev.pixelflow.deploy;
 
+import static dev.pixelflow.deploy.ChildJobs.awaitOrFail;
+import static dev.pixelflow.deploy.ChildJobs.committed;
+import static dev.pixelflow.deploy.ChildJobs.finishInput;
+import static dev.pixelflow.deploy.ChildJobs.produce;
+import static dev.pixelflow.deploy.ChildJobs.read;
+import static dev.pixelflow.deploy.ChildJobs.reader;
+import static dev.pixelflow.deploy.ChildJobs.startChild;
+import static dev.pixelflow.deploy.ChildJobs.tail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.pixelflow.connectors.FrameCodec;
-import dev.pixelflow.connectors.FrameHeaders;
 import dev.pixelflow.connectors.LocalKafkaBroker;
 import dev.pixelflow.simd.checkpoint.CheckpointFiles;
 import dev.pixelflow.streams.data.MixedFrames;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,24 +27,19 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import dev.pixelflow.deploy.ChildJobs.Outputs;
+import dev.pixelflow.deploy.ChildJobs.Sent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,8 +59,6 @@ class CrashResumeTest {
 
     private static final Pattern PHASE_TIMED_OUT =
             Pattern.compile("Coordinated shutdown phase \\[[^\\]]+\\] timed out");
-
-    private enum Sent { SEG_LABELLED, ID_LABELLED, UNLABELLED }
 
     @Test
     void killedJobResumesFromItsCheckpointAndServesEveryUnlabelledFrame(@TempDir Path tmp) throws Exception {
@@ -110,7 +108,7 @@ class CrashResumeTest {
             try (MixedFrames gen = new MixedFrames(SIZE, 6, 11);
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bs), new StringSerializer(), new ByteArraySerializer());
-                 KafkaConsumer<String, byte[]> reader = reader(bs, List.of(masks, embeddings))) {
+                 KafkaConsumer<String, byte[]> reader = reader(bs, List.of(masks, embeddings), PARTITIONS)) {
                 long[] seq = {0};
 
                 // 1. First part, child #1 until it has checkpointed and served results, more frames, then kill -9.
@@ -158,18 +156,7 @@ class CrashResumeTest {
                 // Results for the outputs of child #1 may already cover most unlabelled frames while child #2 is
                 // still consuming its backlog; one last unlabelled frame per partition, served only once child #2
                 // has consumed everything before it, makes the wait below cover the whole input.
-                for (int p = 0; p < PARTITIONS; p++) {
-                    long s = seq[0]++;
-                    RecordMetadata md = producer.send(new ProducerRecord<>(input, p, "camera-last", FrameCodec.encode(
-                            gen.next(MixedFrames.Kind.SEGMENTATION_UNLABELLED, s)))).get(30, TimeUnit.SECONDS);
-                    sent.put(md.partition() + "@" + md.offset(), Sent.UNLABELLED);
-                }
-                Set<String> unlabelled = new HashSet<>();
-                sent.forEach((k, v) -> {
-                    if (v == Sent.UNLABELLED) {
-                        unlabelled.add(k);
-                    }
-                });
+                Set<String> unlabelled = finishInput(producer, gen, input, PARTITIONS, seq, sent);
                 awaitOrFail("child #2: a mask and an embedding for each of " + unlabelled.size()
                                 + " unlabelled frames", Duration.ofSeconds(60), c2, log2,
                         () -> {
@@ -267,80 +254,6 @@ class CrashResumeTest {
         System.out.printf("crash-resume: %5.1f s %s%n", (System.nanoTime() - t0) / 1e9, what);
     }
 
-    /** Results seen so far per source {@code partition@offset}, counting repeats. */
-    private static final class Outputs {
-        final Map<String, Integer> masks = new HashMap<>();
-        final Map<String, Integer> embeddings = new HashMap<>();
-        int maskRecords;
-        int embeddingRecords;
-        private final String masksTopic;
-
-        Outputs(String masksTopic) {
-            this.masksTopic = masksTopic;
-        }
-
-        void poll(KafkaConsumer<String, byte[]> reader) {
-            for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
-                String src = FrameHeaders.text(r.headers(), FrameHeaders.SOURCE_PARTITION) + "@"
-                        + FrameHeaders.text(r.headers(), FrameHeaders.SOURCE_OFFSET);
-                if (r.topic().equals(masksTopic)) {
-                    masks.merge(src, 1, Integer::sum);
-                    maskRecords++;
-                } else {
-                    embeddings.merge(src, 1, Integer::sum);
-                    embeddingRecords++;
-                }
-            }
-        }
-    }
-
-    /** Labelled segmentation and identity frames in turn, every 10th frame unlabelled (of either kind). */
-    private static void produce(KafkaProducer<String, byte[]> p, MixedFrames gen, String topic, int count, long[] seq,
-                                Map<String, Sent> sent) throws Exception {
-        List<Future<RecordMetadata>> acks = new ArrayList<>(count);
-        List<Sent> plan = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            long s = seq[0]++;
-            Sent kind = s % 10 == 9 ? Sent.UNLABELLED : s % 2 == 0 ? Sent.SEG_LABELLED : Sent.ID_LABELLED;
-            byte[] value = FrameCodec.encode(switch (kind) {
-                case SEG_LABELLED -> gen.next(MixedFrames.Kind.SEGMENTATION_LABELLED, s);
-                case ID_LABELLED -> gen.next(MixedFrames.Kind.IDENTITY_LABELLED, s);
-                case UNLABELLED -> gen.next(s % 20 == 9 ? MixedFrames.Kind.SEGMENTATION_UNLABELLED
-                        : MixedFrames.Kind.IDENTITY_UNLABELLED, s);
-            });
-            plan.add(kind);
-            acks.add(p.send(new ProducerRecord<>(topic, "camera-" + (s % 5), value)));
-        }
-        for (int i = 0; i < count; i++) {
-            RecordMetadata md = acks.get(i).get(30, TimeUnit.SECONDS);
-            sent.put(md.partition() + "@" + md.offset(), plan.get(i));
-        }
-    }
-
-    private static Process startChild(Path config, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
-                "dev.pixelflow.deploy.Main", "run", "--config", config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-    }
-
-    /** Polls {@code done} until it holds; fails early, with the log tail, when the child exits. */
-    private static void awaitOrFail(String what, Duration timeout, Process child, Path log, BooleanSupplier done)
-            throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!done.getAsBoolean()) {
-            if (!child.isAlive()) {
-                fail("waiting for " + what + ": the child exited with " + child.exitValue() + "\n" + tail(log));
-            }
-            if (System.nanoTime() > deadline) {
-                fail("waiting for " + what + ": not within " + timeout + "\n" + tail(log));
-            }
-        }
-    }
-
     /** {@link #latestStep} while the job writes (and deletes older) checkpoints: -1 on a lost race. */
     private static long newestStepWhileRunning(Path dir) {
         try {
@@ -361,43 +274,4 @@ class CrashResumeTest {
         }
     }
 
-    private static Map<TopicPartition, Long> committed(LocalKafkaBroker broker, String group, String topic)
-            throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> c = broker.admin().listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        Map<TopicPartition, Long> out = new HashMap<>();
-        c.forEach((tp, om) -> {
-            if (tp.topic().equals(topic) && om != null) {
-                out.put(tp, om.offset());
-            }
-        });
-        return out;
-    }
-
-    private static KafkaConsumer<String, byte[]> reader(String bootstrap, List<String> topics) {
-        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> parts = new ArrayList<>();
-        for (String t : topics) {
-            for (int p = 0; p < PARTITIONS; p++) {
-                parts.add(new TopicPartition(t, p));
-            }
-        }
-        c.assign(parts);
-        c.seekToBeginning(parts);
-        return c;
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e.getMessage() + ")";
-        }
-    }
-
-    private static String tail(Path log) {
-        String[] lines = read(log).split("\n");
-        return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 40), lines.length));
-    }
 }

@@ -409,7 +409,9 @@ public final class FramePipeline {
                     Map<String, Object> window = metrics.drain();
                     LOG.info("pixelflow metrics {}", MetricsJson.toJson(window));
                     listener.onMetrics(window);
-                    return new ProducerRecord<String, byte[]>(s.metricsTopic(), null, "pixelflow",
+                    // Keyed by node in a cluster, so one node's windows stay in order on one partition.
+                    String key = String.valueOf(window.getOrDefault("cluster.node", "pixelflow"));
+                    return new ProducerRecord<String, byte[]>(s.metricsTopic(), null, key,
                             MetricsJson.encode(window), new RecordHeaders());
                 })
                 .toMat(Producer.plainSink(producerSettings), Keep.both())

@@ -19,6 +19,7 @@ public final class MetricsWindow {
     private final Map<String, double[]> means = new TreeMap<>(); // name -> {sum, count}
     private final Map<String, Double> gauges = new TreeMap<>();
     private final Map<String, Long> totals = new TreeMap<>();
+    private final Map<String, String> labels = new TreeMap<>();
 
     /** Adds {@code n} to a counter of this window (and its running total). */
     public synchronized void count(String name, long n) {
@@ -38,6 +39,11 @@ public final class MetricsWindow {
     /** Sets the latest value of {@code name} (kept across windows). */
     public synchronized void gauge(String name, double value) {
         gauges.put(name, value);
+    }
+
+    /** Sets a text value reported with every window, e.g. the node's cluster address. */
+    public synchronized void label(String name, String value) {
+        labels.put(name, value);
     }
 
     /** Records a training step of {@code model}. */
@@ -63,13 +69,14 @@ public final class MetricsWindow {
     }
 
     /**
-     * This window's metrics, then a new window: {@code window-seconds}, {@code elapsed-seconds}, counters (and
+     * This window's metrics, then a new window: labels, {@code window-seconds}, {@code elapsed-seconds}, counters (and
      * {@code frames/s} from {@code frames.in}), means, gauges, and running totals as {@code total.<name>}.
      */
     public synchronized Map<String, Object> drain() {
         long now = System.nanoTime();
         double seconds = Math.max(1e-9, (now - windowStart) / 1e9);
         Map<String, Object> m = new LinkedHashMap<>();
+        labels.forEach(m::put);
         m.put("elapsed-seconds", round((now - startNanos) / 1e9));
         m.put("window-seconds", round(seconds));
         m.put("frames/s", round(counters.getOrDefault("frames.in", 0L) / seconds));

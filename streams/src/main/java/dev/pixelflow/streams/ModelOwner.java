@@ -25,6 +25,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,7 +41,7 @@ import org.jspecify.annotations.Nullable;
 public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
 
     /** What a model owner understands. */
-    public sealed interface Command permits Train, WriteCheckpoint, Stop, CheckpointTick, Synced {
+    public sealed interface Command permits Train, WriteCheckpoint, Stop, CheckpointTick, Synced, SyncTimeout {
     }
 
     /** Train one step on {@code frames}; the reply carries the step's result. */
@@ -65,6 +66,11 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
 
     /** Timer message: time-based checkpoints. */
     enum CheckpointTick implements Command {
+        INSTANCE
+    }
+
+    /** Timer message: no answer to the contribution in time. */
+    enum SyncTimeout implements Command {
         INSTANCE
     }
 
@@ -104,13 +110,13 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
     private long lastCheckpointNanos = System.nanoTime();
     private boolean closed;
     private final @Nullable Sync sync;
+    private final TimerScheduler<Command> timers;
     private final @Nullable ActorRef<ModelCoordinator.Averaged> syncReplies;
     /** The averaged version this replica last took (0 = none yet). */
     private long averagedVersion;
     private long syncedStep;
     /** The parameters sent in the contribution waiting for its answer, or null. */
     private float @Nullable [] sent;
-    private long sentNanos;
 
     /**
      * @param offsets the stream offsets committed so far, e.g. {@code frames-0 -> 1234}, stored in checkpoints
@@ -128,11 +134,11 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
             if (settings.checkpointDir() != null) {
                 timers.startTimerWithFixedDelay(CheckpointTick.INSTANCE, settings.checkpointEvery());
             }
-            return new ModelOwner(ctx, model, snapshots, settings, offsets, metrics, sync);
+            return new ModelOwner(ctx, timers, model, snapshots, settings, offsets, metrics, sync);
         }));
     }
 
-    private ModelOwner(ActorContext<Command> ctx, OnlineModel model, SnapshotHolder snapshots, Settings settings,
+    private ModelOwner(ActorContext<Command> ctx, TimerScheduler<Command> timers, OnlineModel model, SnapshotHolder snapshots, Settings settings,
                        Supplier<Map<String, String>> offsets, MetricsWindow metrics, @Nullable Sync sync) {
         super(ctx);
         this.model = model;
@@ -141,6 +147,7 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
         this.offsets = offsets;
         this.metrics = metrics;
         this.sync = sync;
+        this.timers = timers;
         this.syncReplies = sync == null ? null : ctx.messageAdapter(ModelCoordinator.Averaged.class, Synced::new);
         resume();
         checkpointedStep = model.steps();
@@ -181,6 +188,7 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
                 .onMessage(CheckpointTick.class, this::onTick)
                 .onMessage(Stop.class, this::onStop)
                 .onMessage(Synced.class, this::onSynced)
+                .onMessageEquals(SyncTimeout.INSTANCE, this::onSyncTimeout)
                 .onSignal(PostStop.class, s -> onPostStop())
                 .build();
     }
@@ -225,31 +233,41 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
     }
 
     private void maybeContribute() {
-        if (sync == null || closed) {
+        if (sync == null || closed || sent != null || model.steps() - syncedStep < sync.everySteps()) {
             return;
         }
-        if (sent != null) {
-            if (System.nanoTime() - sentNanos < sync.replyTimeout().toNanos()) {
-                return;
-            }
-            // Lost with a node that left, or the shard is moving: send again (the coordinator resolves versions).
-            getContext().getLog().warn("{}: no answer from the model coordinator in {}, contributing again",
-                    model.name(), sync.replyTimeout());
-            metrics.count(model.name() + ".sync-timeouts", 1);
-            sent = null;
-        }
+        contribute();
+    }
+
+    private void contribute() {
         long steps = model.steps() - syncedStep;
-        if (steps < sync.everySteps()) {
-            return;
-        }
         sent = model.parameters();
-        sentNanos = System.nanoTime();
+        getContext().getLog().debug("{}: contributing {} steps on averaged version {}", model.name(), steps,
+                averagedVersion);
         sync.coordinator().accept(new ModelCoordinator.Contribute(sync.replica(), averagedVersion, steps,
                 ParameterBlob.bytes(sent), syncReplies));
+        timers.startSingleTimer(SyncTimeout.INSTANCE, sync.replyTimeout());
+    }
+
+    /**
+     * No answer: lost with a node that died, or sent to a shard that was moving. Contribute again now, not at
+     * the next training step, so that a replica whose partitions went quiet still gets the latest average.
+     */
+    private Behavior<Command> onSyncTimeout() {
+        if (sync == null || closed || sent == null) {
+            return this;
+        }
+        getContext().getLog().warn("{}: no answer from the model coordinator in {}, contributing again",
+                model.name(), sync.replyTimeout());
+        metrics.count(model.name() + ".sync-timeouts", 1);
+        contribute();
+        return this;
     }
 
     private Behavior<Command> onSynced(Synced s) {
         ModelCoordinator.Averaged a = s.averaged();
+        getContext().getLog().debug("{}: averaged version {} (accepted {}) arrived", model.name(), a.version(),
+                a.accepted());
         float[] base = sent;
         if (base == null || closed || a.version() < averagedVersion) {
             return this; // an answer that arrived after its timeout: the next contribution catches up
@@ -269,6 +287,7 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
         averagedVersion = a.version();
         syncedStep = model.steps();
         sent = null;
+        timers.cancel(SyncTimeout.INSTANCE);
         metrics.count(model.name() + (a.accepted() ? ".syncs" : ".syncs-stale"), 1);
         metrics.gauge(model.name() + ".averaged-version", averagedVersion);
         publish();

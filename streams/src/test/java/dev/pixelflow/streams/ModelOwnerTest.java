@@ -178,4 +178,23 @@ class ModelOwnerTest {
         assertEquals(2, next.steps());
         stop(a);
     }
+
+    @Test
+    void aReplicaWithoutAnAnswerContributesAgainWithoutWaitingForFrames() {
+        MixedFrames gen = new MixedFrames(16, 3, 1);
+        TestProbe<dev.pixelflow.streams.cluster.ModelCoordinator.Contribute> coordinator = KIT.createTestProbe();
+        var sync = new ModelOwner.Sync("node-b", 1, Duration.ofMillis(300), coordinator.getRef()::tell);
+        MetricsWindow metrics = new MetricsWindow();
+        ActorRef<ModelOwner.Command> b = KIT.spawn(ModelOwner.create(new SegmentationModel(SETTINGS, OPS, 1),
+                new SnapshotHolder(), new ModelOwner.Settings(1, null, 1000, Duration.ofHours(1), 2, 1), Map::of,
+                metrics, sync));
+        train(b, batch(gen));
+        var first = coordinator.receiveMessage(Duration.ofSeconds(5));
+        // The answer is lost; no more frames arrive: the owner sends again on its own.
+        var again = coordinator.receiveMessage(Duration.ofSeconds(5));
+        assertEquals(first.baseVersion(), again.baseVersion());
+        assertEquals(1, again.steps());
+        assertEquals(1, metrics.total("segmentation.sync-timeouts"));
+        stop(b);
+    }
 }

@@ -43,12 +43,7 @@ public final class KafkaDemo {
             if (duration.isNegative() || duration.isZero()) {
                 throw new IllegalArgumentException("--seconds must be >= 1, got " + duration.toSeconds());
             }
-            if (rate < 1) {
-                throw new IllegalArgumentException("--rate must be >= 1 frames/s, got " + rate);
-            }
-            if (size < 16 || size % 4 != 0) {
-                throw new IllegalArgumentException("--size must be a multiple of 4 and >= 16, got " + size);
-            }
+            checkGenerator(rate, size);
         }
 
         public static Settings defaults() {
@@ -57,6 +52,16 @@ public final class KafkaDemo {
     }
 
     private KafkaDemo() {
+    }
+
+    /** Checks the generator's --rate (frames/s) and --size (pixels) options. */
+    public static void checkGenerator(int rate, int size) {
+        if (rate < 1) {
+            throw new IllegalArgumentException("--rate must be >= 1 frames/s, got " + rate);
+        }
+        if (size < 16 || size % 4 != 0) {
+            throw new IllegalArgumentException("--size must be a multiple of 4 and >= 16, got " + size);
+        }
     }
 
     public static Path run(Settings s, PrintStream out) throws IOException {
@@ -118,7 +123,8 @@ public final class KafkaDemo {
             AtomicBoolean generating = new AtomicBoolean(true);
             AtomicLong produced = new AtomicLong();
             Thread generator = Thread.ofPlatform().name("pixelflow-demo-generator").daemon().start(
-                    () -> generate(broker.bootstrapServers(), s, generating, produced));
+                    () -> generate(broker.bootstrapServers(), "frames", s.rate(), s.size(), s.seed(), generating,
+                            produced));
             long t0 = System.nanoTime();
             PipelineRunner runner = PipelineRunner.start(config, listener);
             out.printf(Locale.ROOT, "  generating ~%d frames/s of %dx%d for %d s: 40%% segmentation with masks, 40%%"
@@ -172,10 +178,15 @@ public final class KafkaDemo {
         }
     }
 
-    /** Publishes mixed frames at about {@code rate} per second until {@code generating} is cleared. */
-    private static void generate(String bootstrap, Settings s, AtomicBoolean generating, AtomicLong produced) {
-        SplittableRandom r = new SplittableRandom(s.seed());
-        try (MixedFrames gen = new MixedFrames(s.size(), 8, s.seed());
+    /**
+     * Publishes mixed frames of {@code size x size} to {@code topic} at about {@code rate} per second until
+     * {@code generating} is cleared: 40% segmentation frames with masks, 40% identity frames with labels, 20%
+     * unlabelled, one corrupt record in 500.
+     */
+    public static void generate(String bootstrap, String topic, int rate, int size, long seed,
+                                AtomicBoolean generating, AtomicLong produced) {
+        SplittableRandom r = new SplittableRandom(seed);
+        try (MixedFrames gen = new MixedFrames(size, 8, seed);
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5),
                      new StringSerializer(), new ByteArraySerializer())) {
@@ -192,10 +203,10 @@ public final class KafkaDemo {
                             : u < 0.9 ? MixedFrames.Kind.SEGMENTATION_UNLABELLED : MixedFrames.Kind.IDENTITY_UNLABELLED;
                     value = FrameCodec.encode(gen.next(kind, seq));
                 }
-                producer.send(new ProducerRecord<>("frames", "camera-" + (seq % 4), value));
+                producer.send(new ProducerRecord<>(topic, "camera-" + (seq % 4), value));
                 seq++;
                 produced.incrementAndGet();
-                long due = start + (long) (seq * 1e9 / s.rate());
+                long due = start + (long) (seq * 1e9 / rate);
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));

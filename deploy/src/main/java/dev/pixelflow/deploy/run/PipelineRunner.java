@@ -7,6 +7,12 @@ import dev.pixelflow.connectors.TopicSetup;
 import dev.pixelflow.streams.FramePipeline;
 import dev.pixelflow.streams.PipelineListener;
 import dev.pixelflow.streams.PipelineSettings;
+import dev.pixelflow.streams.ModelSync;
+import dev.pixelflow.streams.cluster.ClusterModels;
+import dev.pixelflow.streams.cluster.ClusterSettings;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.admin.Admin;
@@ -48,7 +54,21 @@ public final class PipelineRunner implements AutoCloseable {
                         settings.embeddingsTopic(), settings.metricsTopic(), flow.deadLetterTopic(settings.inputTopic())),
                         Duration.ofSeconds(60));
             }
-            FramePipeline.Running running = FramePipeline.start(system, settings, flow, consumer, producer, listener);
+            ClusterSettings cluster = ClusterSettings.fromConfig(config);
+            ModelSync sync = ModelSync.NONE;
+            if (cluster.enabled()) {
+                if (!"cluster".equals(config.getString("pekko.actor.provider"))) {
+                    throw new IllegalArgumentException("pixelflow.cluster.enabled needs pekko.actor.provider = cluster"
+                            + " (set by cluster.conf unless overridden), got '"
+                            + config.getString("pekko.actor.provider") + "'");
+                }
+                sync = ClusterModels.start(system, cluster);
+            }
+            FramePipeline.Running running = FramePipeline.start(system, settings, flow, consumer, producer, listener,
+                    sync);
+            if (cluster.enabled()) {
+                reportMembership(system, running);
+            }
             CoordinatedShutdown.get(classic).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(),
                     "pixelflow-drain-commit-checkpoint", () -> running.stop().thenApply(d -> Done.getInstance()));
             return new PipelineRunner(system, running, settings);
@@ -56,6 +76,22 @@ public final class PipelineRunner implements AutoCloseable {
             system.terminate();
             throw e;
         }
+    }
+
+    /** Every second: this node's address and the number of members up, in the metrics (and so in the log). */
+    private static void reportMembership(ActorSystem<Void> system, FramePipeline.Running running) {
+        Cluster cluster = Cluster.get(system);
+        running.metrics().label("cluster.node", cluster.selfMember().address().hostPort());
+        system.scheduler().scheduleAtFixedRate(Duration.ZERO, Duration.ofSeconds(1), () -> {
+            long up = 0;
+            for (Member m : cluster.state().getMembers()) {
+                if (m.status() == MemberStatus.up()) {
+                    up++;
+                }
+            }
+            running.metrics().gauge("cluster.members-up", up);
+            running.metrics().gauge("cluster.unreachable", cluster.state().getUnreachable().size());
+        }, system.executionContext());
     }
 
     public FramePipeline.Running running() {

@@ -7,7 +7,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts Cluster Sharding of the {@link ModelCoordinator}s on this node and connects the node's model owners to
@@ -16,12 +19,16 @@ import org.jspecify.annotations.Nullable;
 public final class ClusterModels implements ModelSync {
     private final ClusterSharding sharding;
     private final ClusterSettings settings;
-    private final String node;
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterModels.class);
 
-    private ClusterModels(ClusterSharding sharding, ClusterSettings settings, String node) {
+    private final String node;
+    private final long maxBlobBytes;
+
+    private ClusterModels(ClusterSharding sharding, ClusterSettings settings, String node, long maxBlobBytes) {
         this.sharding = sharding;
         this.settings = settings;
         this.node = node;
+        this.maxBlobBytes = maxBlobBytes;
     }
 
     /** Registers the coordinator entity type on this node (every node must, so each can host shards). */
@@ -31,7 +38,9 @@ public final class ClusterModels implements ModelSync {
         sharding.init(Entity.of(ModelCoordinator.TYPE_KEY,
                 ctx -> ModelCoordinator.create(ctx.getEntityId(), store, settings.roundTimeout())));
         String node = Cluster.get(system).selfMember().address().hostPort();
-        return new ClusterModels(sharding, settings, node);
+        // Headroom for the envelope, the replica name and the reply address around the blob.
+        long frame = system.settings().config().getBytes("pekko.remote.artery.advanced.maximum-frame-size");
+        return new ClusterModels(sharding, settings, node, frame - 16 * 1024);
     }
 
     /** The coordinator of a model, e.g. for status queries. */
@@ -42,6 +51,18 @@ public final class ClusterModels implements ModelSync {
     @Override
     public ModelOwner.@Nullable Sync forModel(String modelName) {
         EntityRef<ModelCoordinator.Command> ref = coordinator(modelName);
-        return new ModelOwner.Sync(node, settings.syncEverySteps(), settings.replyTimeout(), ref::tell);
+        AtomicBoolean reported = new AtomicBoolean();
+        return new ModelOwner.Sync(node, settings.syncEverySteps(), settings.replyTimeout(), c -> {
+            if (c.parameters().length > maxBlobBytes) {
+                // Artery would drop the message; say why once instead of timing out silently forever.
+                if (!reported.getAndSet(true)) {
+                    LOG.error("{}: {} bytes of parameters do not fit Artery's frames ({} bytes with headroom);"
+                                    + " raise pekko.remote.artery.advanced.maximum-frame-size; training goes on"
+                                    + " without averaging", modelName, c.parameters().length, maxBlobBytes);
+                }
+                return;
+            }
+            ref.tell(c);
+        });
     }
 }

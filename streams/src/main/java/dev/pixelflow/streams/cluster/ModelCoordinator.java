@@ -135,6 +135,8 @@ public final class ModelCoordinator extends AbstractBehavior<ModelCoordinator.Co
     }
 
     private Behavior<Command> onContribute(Contribute c) {
+        getContext().getLog().debug("model {}: contribution of {} based on {} ({} steps), coordinator at {}", model,
+                c.replica(), c.baseVersion(), c.steps(), version);
         float[] p;
         try {
             p = ParameterBlob.floats(c.parameters());

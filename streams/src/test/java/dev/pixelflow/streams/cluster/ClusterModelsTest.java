@@ -73,7 +73,7 @@ class ClusterModelsTest {
         ModelOwner.Sync syncA = onA.forModel("segmentation");
         ModelOwner.Sync syncB = onB.forModel("segmentation");
 
-        int n = 100_000; // 400 kB: above Artery's ordinary 256 KiB frames
+        int n = 200_000; // 800 kB: above Artery's default 256 KiB frames, within the 1 MiB configured
         float[] pa = new float[n];
         float[] pb = new float[n];
         for (int i = 0; i < n; i++) {
