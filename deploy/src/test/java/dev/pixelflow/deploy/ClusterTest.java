@@ -176,18 +176,19 @@ class ClusterTest {
                         });
                 at(t0, "every unlabelled frame served");
 
-                // 4. The model shard moved to a survivor and averaging went on past the version at the kill.
-                await("a new averaged segmentation version after the kill", Duration.ofSeconds(60), survivors,
-                        survivorLogs, () -> {
+                // 4. The model shard moved to a survivor (its first message after the dead node is removed starts
+                // it there, from the store) and averaging went on past the version at the kill.
+                await("the segmentation coordinator restarted on a survivor and a new averaged version",
+                        Duration.ofSeconds(90), survivors, survivorLogs, () -> {
                             poll.run();
-                            return metrics.max("segmentation.averaged-version") > versionAtKill;
+                            boolean moved = false;
+                            for (Path log : survivorLogs) {
+                                moved |= read(log).contains(SEG_COORDINATOR);
+                            }
+                            return moved && metrics.max("segmentation.averaged-version") > versionAtKill;
                         });
-                boolean moved = false;
-                for (Path log : survivorLogs) {
-                    moved |= read(log).contains(SEG_COORDINATOR);
-                }
+                at(t0, "coordinator moved, averaged version " + metrics.max("segmentation.averaged-version"));
                 String where = "\n--- survivor log tail ---\n" + tail(survivorLogs[0]);
-                assertTrue(moved, "the segmentation coordinator restarted on a survivor" + where);
                 for (var e : Map.of("masks", out.masks, "embeddings", out.embeddings).entrySet()) {
                     for (String src : e.getValue().keySet()) {
                         assertEquals(Sent.UNLABELLED, sent.get(src), e.getKey() + " record for " + src + where);
