@@ -26,8 +26,10 @@ public final class Scratch {
     public static final int POINTWISE = 6;
     /** Free for a second simultaneous array of any kernel family. */
     public static final int EXTRA = 7;
+    /** Staged values and outputs of the loss kernels. */
+    public static final int LOSS = 8;
 
-    private static final int SLOTS = 8;
+    private static final int SLOTS = 9;
     private static final ThreadLocal<float[][]> LOCAL = ThreadLocal.withInitial(() -> new float[SLOTS][]);
     /** One int table per thread: the tap-offset tables of the convolution kernels. */
     private static final ThreadLocal<int[][]> INTS = ThreadLocal.withInitial(() -> new int[1][]);

@@ -2,6 +2,7 @@ package dev.pixelflow.simd.internal.vector;
 
 import dev.pixelflow.simd.internal.BlockSums;
 import dev.pixelflow.simd.internal.ComputePool;
+import dev.pixelflow.simd.internal.Scratch;
 import dev.pixelflow.simd.internal.scalar.ScalarLosses;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -23,6 +24,23 @@ final class VectorLosses {
     private static final int CHUNK = 2048;
     /** Labels per float flush of the label weight sum: short, so that the weighted sum keeps ~1e-7. */
     private static final int LABEL_CHUNK = 128;
+    /** Elements per sweep of the BCE kernel: its three scratch rows (6 kB) and the inputs stay in L1. */
+    private static final int PASS = 512;
+    /** Pixels per sub-chunk of the softmax kernel: C + 8 scratch rows of 1 kB each. */
+    private static final int SCE_PASS = 256;
+    /** Per-pixel rows of the softmax scratch, after the C class rows (see {@link #sceRun}). */
+    private static final int SCE_M = 0;
+    private static final int SCE_XY = 1;
+    private static final int SCE_WY = 2;
+    private static final int SCE_SKIP = 3;
+    private static final int SCE_Z = 4;
+    private static final int SCE_SWD = 5;
+    private static final int SCE_COEF = 6;
+    private static final int SCE_LOSS = 7;
+    private static final int SCE_ROWS = 8;
+    private static final FloatVector V_ZERO = FloatVector.zero(S);
+    private static final FloatVector V_ONE = FloatVector.broadcast(S, 1f);
+    private static final FloatVector V_MAX = FloatVector.broadcast(S, Float.MAX_VALUE);
 
     private VectorLosses() {
     }
@@ -70,55 +88,79 @@ final class VectorLosses {
     }
 
     /**
-     * Elements [from, to), a whole number of vectors, into two accumulators: vectors 0, 2, 4, ... of the run
-     * into one, 1, 3, 5, ... into the other, added at the end. NaN (nothing written for the offending vector)
-     * on invalid input.
+     * Elements [from, to), a whole number of vectors, in sub-chunks of {@link #PASS} elements with two sweeps
+     * each: exp(-|x|) into an L1 scratch array, then log1p, the loss and the gradient from it. Returns the
+     * lane-summed loss, or NaN on invalid input, checked per sub-chunk before its outputs are written.
      *
-     * <p>One vector per iteration, the accumulators trading places each time (which keeps exactly that order
-     * of additions): a body unrolled by hand would put two more copies of the inlined exp and log1p into the
-     * method, past C2's inlining node budget, and a vector passed to a method that is not inlined is boxed.
-     * The iterations are independent, so the CPU overlaps them anyway.
+     * <p>Why two sweeps and a scratch array rather than one loop storing into the segments:
+     * <ul>
+     *   <li>One loop body holding exp, log1p and the sigmoid's division is one long dependency chain per vector,
+     *       and C2 does not unroll a body that large (unrolled by hand, it stops inlining the polynomials and
+     *       boxes the vectors). The out-of-order core then overlaps few iterations. Two shorter bodies overlap
+     *       well: ~2x on this kernel, in cache.</li>
+     *   <li>A vector store into a {@code MemorySegment} is an access of unknown base for C2, which then reloads
+     *       the segments' fields and liveness checks after every store; a store into a Java array is not. The
+     *       outputs go to the array and are copied out once per sub-chunk.</li>
+     * </ul>
      */
     private static float run(MemorySegment xs, MemorySegment ys, MemorySegment ws, float p, long from, long to,
                              float gradScale, MemorySegment gs, MemorySegment ls) {
-        FloatVector acc0 = FloatVector.zero(S);
-        FloatVector acc1 = FloatVector.zero(S);
-        for (long i = from; i < to; i += L) {
-            FloatVector x = FloatVector.fromMemorySegment(S, xs, i * 4, Simd.ORDER);
-            FloatVector y = FloatVector.fromMemorySegment(S, ys, i * 4, Simd.ORDER);
-            FloatVector w = ws == null ? null : FloatVector.fromMemorySegment(S, ws, i * 4, Simd.ORDER);
-            VectorMask<Float> ok = x.abs().compare(VectorOperators.LE, Float.MAX_VALUE)
-                    .and(y.compare(VectorOperators.GE, 0f)).and(y.compare(VectorOperators.LE, 1f));
-            if (w != null) {
-                ok = ok.and(w.compare(VectorOperators.GE, 0f)).and(w.compare(VectorOperators.LE, Float.MAX_VALUE));
+        float[] buf = Scratch.floats(Scratch.LOSS, 3 * PASS);
+        FloatVector pm1 = FloatVector.broadcast(S, p - 1f);
+        FloatVector pv = FloatVector.broadcast(S, p);
+        FloatVector scale = FloatVector.broadcast(S, gradScale);
+        FloatVector acc = FloatVector.zero(S);
+        for (long start = from; start < to; start += PASS) {
+            int n = (int) Math.min(PASS, to - start);
+            long base = start * 4;
+            VectorMask<Float> ok = S.maskAll(true);
+            for (int j = 0; j < n; j += L) {
+                FloatVector ax = FloatVector.fromMemorySegment(S, xs, base + j * 4L, Simd.ORDER).abs();
+                ok = ok.and(ax.compare(VectorOperators.LE, V_MAX));
+                VectorMath.exp(ax.neg()).intoArray(buf, j);
+            }
+            for (int j = 0; j < n; j += L) {
+                long o = base + j * 4L;
+                FloatVector x = FloatVector.fromMemorySegment(S, xs, o, Simd.ORDER);
+                FloatVector y = FloatVector.fromMemorySegment(S, ys, o, Simd.ORDER);
+                FloatVector e = FloatVector.fromArray(S, buf, j);
+                ok = ok.and(y.compare(VectorOperators.GE, V_ZERO)).and(y.compare(VectorOperators.LE, V_ONE));
+                FloatVector w = null;
+                if (ws != null) {
+                    w = FloatVector.fromMemorySegment(S, ws, o, Simd.ORDER);
+                    ok = ok.and(w.compare(VectorOperators.GE, V_ZERO)).and(w.compare(VectorOperators.LE, V_MAX));
+                }
+                VectorMask<Float> neg = x.compare(VectorOperators.LT, V_ZERO);
+                // softplus(-x) = log1p(e) + max(-x, 0)
+                FloatVector softplusNeg = VectorMath.log1p(e).add(V_ZERO.blend(x.abs(), neg));
+                FloatVector a = y.fma(pm1, V_ONE);
+                // (1-y)*x + (1+(p-1)*y)*softplus(-x)
+                FloatVector l = a.fma(softplusNeg, x.sub(y.mul(x)));
+                if (w != null) {
+                    l = l.mul(w);
+                }
+                acc = acc.add(l);
+                if (ls != null) {
+                    l.intoArray(buf, 2 * PASS + j);
+                }
+                if (gs != null) {
+                    FloatVector sig = V_ONE.blend(e, neg).div(e.add(V_ONE));
+                    FloatVector g = a.mul(sig).sub(y.mul(pv));
+                    g = w == null ? g.mul(scale) : g.mul(w.mul(scale));
+                    g.intoArray(buf, PASS + j);
+                }
             }
             if (!ok.allTrue()) {
                 return Float.NaN;
             }
-            FloatVector e = VectorMath.exp(x.abs().neg());
-            FloatVector softplusNeg = VectorMath.log1p(e).add(x.neg().max(0f));
-            // (1-y)*x + (1+(p-1)*y)*softplus(-x)
-            FloatVector l = y.neg().add(1f).mul(x).add(y.mul(p - 1f).add(1f).mul(softplusNeg));
-            if (w != null) {
-                l = l.mul(w);
-            }
-            FloatVector sum = acc0.add(l);
-            acc0 = acc1;
-            acc1 = sum;
-            if (ls != null) {
-                l.intoMemorySegment(ls, i * 4, Simd.ORDER);
-            }
             if (gs != null) {
-                FloatVector sig = FloatVector.broadcast(S, 1f).blend(e, x.compare(VectorOperators.LT, 0f))
-                        .div(e.add(1f));
-                FloatVector py = y.mul(p);
-                FloatVector g = py.sub(y).add(1f).mul(sig).sub(py);
-                g = w == null ? g.mul(gradScale) : g.mul(w.mul(gradScale));
-                g.intoMemorySegment(gs, i * 4, Simd.ORDER);
+                MemorySegment.copy(buf, PASS, gs, F, base, n);
+            }
+            if (ls != null) {
+                MemorySegment.copy(buf, 2 * PASS, ls, F, base, n);
             }
         }
-        // after an odd number of vectors the accumulators are swapped: addition commutes, the sum is the same
-        return Simd.sum(acc0.add(acc1));
+        return Simd.sum(acc);
     }
 
     // ------------------------------------------------------------------ softmax cross-entropy
@@ -158,34 +200,77 @@ final class VectorLosses {
     }
 
     /**
-     * Pixels {@code [s0, s1)} of image {@code b}, a whole number of vectors of consecutive pixels. Three sweeps
-     * over the C class rows of the vector (they stay in cache): max, label gather and checks; exp, its sum and
-     * the smoothing sum, parking exp(x - m) in the gradient; then the gradient from the parked values. Returns
-     * the lane-summed loss, or NaN (before writing that vector) at a NaN logit or a bad label.
+     * Pixels {@code [s0, s1)} of image {@code b}, a whole number of vectors of consecutive pixels, in sub-chunks of
+     * {@link #SCE_PASS} pixels, each in four sweeps with per-pixel state in a scratch array: {@link #sceGather}
+     * (max, label logit and weight, checks), {@link #sceExp} (exp(x - m) of every class, parked, its sum and the
+     * smoothing sum), {@link #sceLoss} (log-sum-exp, loss, gradient coefficient) and {@link #sceGrad} (the
+     * gradient, overwriting the parked exp), then the outputs are copied out. Returns the sum of the sub-chunks'
+     * lane-summed losses, or NaN, before the sub-chunk's outputs are written, at a NaN logit or a bad label.
+     *
+     * <p>Sweeps rather than one pass per pixel vector for the reason given at {@link #run}. Each sweep is its own
+     * method: no vector crosses a call (the state is in the scratch array), and one method holding all four
+     * loops grows past C2's node budget, which then leaves vector operations to their slow Java fallback.
      */
     private static float sceRun(MemorySegment xs, MemorySegment ys, int classes, long spatial, long b, long s0,
                                 long s1, float[] w, float wSum, float ignore, float smoothing, float gradScale,
                                 MemorySegment gs, MemorySegment ls) {
-        float keep = 1f - smoothing;
-        float sm = smoothing / classes;
-        float gKeep = gradScale * keep;
-        float gSmooth = gradScale * sm;
-        float coefConst = sm * wSum;
         long xBase = b * classes * spatial;
         long yBase = b * spatial;
         long rowBytes = spatial * 4;
-        FloatVector acc = FloatVector.zero(S);
+        int p = SCE_PASS;
+        float[] buf = Scratch.floats(Scratch.LOSS, (classes + SCE_ROWS) * p);
+        float sum = 0;
+        for (long t0 = s0; t0 < s1; t0 += p) {
+            int n = (int) Math.min(p, s1 - t0);
+            long xFirst = (xBase + t0) * 4;
+            long yFirst = (yBase + t0) * 4;
+            if (!sceGather(xs, ys, classes, rowBytes, xFirst, yFirst, n, w, ignore, buf)) {
+                return Float.NaN;
+            }
+            sceExp(xs, classes, rowBytes, xFirst, n, w, smoothing, buf);
+            sum += sceLoss(classes, n, wSum, smoothing, gradScale, ls != null, buf);
+            if (ls != null) {
+                MemorySegment.copy(buf, sceRow(classes, SCE_LOSS), ls, F, yFirst, n);
+            }
+            if (gs != null) {
+                sceGrad(ys, classes, yFirst, n, w, smoothing, gradScale, buf);
+                long off = xFirst;
+                for (int c = 0; c < classes; c++, off += rowBytes) {
+                    MemorySegment.copy(buf, c * p, gs, F, off, n);
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** Offset of per-pixel row {@code k} in the softmax scratch (after the C class rows). */
+    private static int sceRow(int classes, int k) {
+        return (classes + k) * SCE_PASS;
+    }
+
+    /**
+     * Sweep A: per pixel the max logit (row {@link #SCE_M}), the label's logit and weight ({@link #SCE_XY},
+     * {@link #SCE_WY}) and the skip flag ({@link #SCE_SKIP}: 1 for an ignored pixel), class row by class row.
+     * False at a NaN logit or a label that is neither ignored nor in [0, classes).
+     */
+    private static boolean sceGather(MemorySegment xs, MemorySegment ys, int classes, long rowBytes, long xFirst,
+                                     long yFirst, int n, float[] w, float ignore, float[] buf) {
+        int mAt = sceRow(classes, SCE_M);
+        int xyAt = sceRow(classes, SCE_XY);
+        int wyAt = sceRow(classes, SCE_WY);
+        int skipAt = sceRow(classes, SCE_SKIP);
         FloatVector zero = FloatVector.zero(S);
         FloatVector ones = FloatVector.broadcast(S, 1f);
-        for (long s = s0; s < s1; s += L) {
-            FloatVector y = FloatVector.fromMemorySegment(S, ys, (yBase + s) * 4, Simd.ORDER);
+        FloatVector negInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        VectorMask<Float> bad = S.maskAll(false);
+        for (int j = 0; j < n; j += L) {
+            FloatVector y = FloatVector.fromMemorySegment(S, ys, yFirst + j * 4L, Simd.ORDER);
             VectorMask<Float> ign = y.compare(VectorOperators.EQ, ignore);
-            long first = (xBase + s) * 4;
-            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            FloatVector m = negInf;
             FloatVector xy = zero;
             FloatVector wy = w == null ? ones : zero;
             VectorMask<Float> hit = S.maskAll(false);
-            long off = first;
+            long off = xFirst + j * 4L;
             for (int c = 0; c < classes; c++, off += rowBytes) {
                 FloatVector x = FloatVector.fromMemorySegment(S, xs, off, Simd.ORDER);
                 m = m.max(x);
@@ -197,13 +282,30 @@ final class VectorLosses {
                 }
             }
             // max propagates NaN, so one compare finds a NaN logit in any class row
-            if (m.compare(VectorOperators.NE, m).or(hit.or(ign).not()).anyTrue()) {
-                return Float.NaN;
-            }
-            VectorMask<Float> skip = hit.not().or(ign);
+            bad = bad.or(m.compare(VectorOperators.NE, m)).or(hit.or(ign).not());
+            m.intoArray(buf, mAt + j);
+            xy.intoArray(buf, xyAt + j);
+            wy.intoArray(buf, wyAt + j);
+            zero.blend(ones, hit.not().or(ign)).intoArray(buf, skipAt + j);
+        }
+        return !bad.anyTrue();
+    }
+
+    /**
+     * Sweep B: exp(x - m) of every class into the class rows, its per-pixel sum ({@link #SCE_Z}) and, with
+     * smoothing, the weighted sum of (m - x) ({@link #SCE_SWD}).
+     */
+    private static void sceExp(MemorySegment xs, int classes, long rowBytes, long xFirst, int n, float[] w,
+                               float smoothing, float[] buf) {
+        int mAt = sceRow(classes, SCE_M);
+        int zAt = sceRow(classes, SCE_Z);
+        int swdAt = sceRow(classes, SCE_SWD);
+        FloatVector zero = FloatVector.zero(S);
+        for (int j = 0; j < n; j += L) {
+            FloatVector m = FloatVector.fromArray(S, buf, mAt + j);
             FloatVector z = zero;
             FloatVector swd = zero;
-            off = first;
+            long off = xFirst + j * 4L;
             for (int c = 0; c < classes; c++, off += rowBytes) {
                 FloatVector d = FloatVector.fromMemorySegment(S, xs, off, Simd.ORDER).sub(m);
                 FloatVector e = VectorMath.exp(d);
@@ -211,36 +313,77 @@ final class VectorLosses {
                 if (smoothing != 0f) {
                     swd = w == null ? swd.sub(d) : swd.sub(d.mul(w[c]));
                 }
-                if (gs != null) {
-                    e.intoMemorySegment(gs, off, Simd.ORDER);
-                }
+                e.intoArray(buf, c * SCE_PASS + j);
             }
+            z.intoArray(buf, zAt + j);
+            swd.intoArray(buf, swdAt + j);
+        }
+    }
+
+    /**
+     * Sweep C: the loss per pixel (into {@link #SCE_LOSS} when asked) and the gradient coefficient
+     * a((1-eps) w_y + eps/C W) / Z ({@link #SCE_COEF}); returns the lane-summed loss of the sub-chunk.
+     */
+    private static float sceLoss(int classes, int n, float wSum, float smoothing, float gradScale, boolean losses,
+                                 float[] buf) {
+        int mAt = sceRow(classes, SCE_M);
+        int xyAt = sceRow(classes, SCE_XY);
+        int wyAt = sceRow(classes, SCE_WY);
+        int skipAt = sceRow(classes, SCE_SKIP);
+        int zAt = sceRow(classes, SCE_Z);
+        int swdAt = sceRow(classes, SCE_SWD);
+        int coefAt = sceRow(classes, SCE_COEF);
+        int lossAt = sceRow(classes, SCE_LOSS);
+        float keep = 1f - smoothing;
+        float sm = smoothing / classes;
+        float coefConst = sm * wSum;
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = 0; j < n; j += L) {
+            FloatVector z = FloatVector.fromArray(S, buf, zAt + j);
+            FloatVector wy = FloatVector.fromArray(S, buf, wyAt + j);
+            VectorMask<Float> skip = FloatVector.fromArray(S, buf, skipAt + j).compare(VectorOperators.NE, 0f);
             FloatVector logZ = VectorMath.log(z);
-            FloatVector l = m.sub(xy).add(logZ).mul(wy.mul(keep));
+            FloatVector l = FloatVector.fromArray(S, buf, mAt + j).sub(FloatVector.fromArray(S, buf, xyAt + j))
+                    .add(logZ).mul(wy.mul(keep));
             if (smoothing != 0f) {
-                l = l.add(logZ.mul(wSum).add(swd).mul(sm));
+                l = l.add(logZ.mul(wSum).add(FloatVector.fromArray(S, buf, swdAt + j)).mul(sm));
             }
             l = l.blend(0f, skip);
             acc = acc.add(l);
-            if (ls != null) {
-                l.intoMemorySegment(ls, (yBase + s) * 4, Simd.ORDER);
+            if (losses) {
+                l.intoArray(buf, lossAt + j);
             }
-            if (gs != null) {
-                // grad_c = e_c * a((1-eps) w_y + eps/C W) / Z - a(1-eps) w_y [c = y] - a eps/C w_c
-                FloatVector coef = wy.mul(keep).add(coefConst).mul(gradScale).div(z);
-                FloatVector hitTerm = wy.mul(gKeep);
-                off = first;
-                for (int c = 0; c < classes; c++, off += rowBytes) {
-                    FloatVector g = FloatVector.fromMemorySegment(S, gs, off, Simd.ORDER).mul(coef);
-                    g = g.sub(hitTerm, y.compare(VectorOperators.EQ, (float) c));
-                    if (smoothing != 0f) {
-                        g = g.sub(gSmooth * (w == null ? 1f : w[c]));
-                    }
-                    g.blend(0f, skip).intoMemorySegment(gs, off, Simd.ORDER);
-                }
-            }
+            wy.mul(keep).add(coefConst).mul(gradScale).div(z).intoArray(buf, coefAt + j);
         }
         return Simd.sum(acc);
+    }
+
+    /**
+     * Sweep D: grad_c = e_c coef - a(1-eps) w_y [c = y] - a eps/C w_c, 0 at skipped pixels, class row by class
+     * row over the parked exp.
+     */
+    private static void sceGrad(MemorySegment ys, int classes, long yFirst, int n, float[] w, float smoothing,
+                                float gradScale, float[] buf) {
+        int wyAt = sceRow(classes, SCE_WY);
+        int skipAt = sceRow(classes, SCE_SKIP);
+        int coefAt = sceRow(classes, SCE_COEF);
+        float gKeep = gradScale * (1f - smoothing);
+        float gSmooth = gradScale * (smoothing / classes);
+        for (int c = 0; c < classes; c++) {
+            FloatVector fc = FloatVector.broadcast(S, (float) c);
+            float smoothTerm = gSmooth * (w == null ? 1f : w[c]);
+            int row = c * SCE_PASS;
+            for (int j = 0; j < n; j += L) {
+                FloatVector y = FloatVector.fromMemorySegment(S, ys, yFirst + j * 4L, Simd.ORDER);
+                FloatVector g = FloatVector.fromArray(S, buf, row + j).mul(FloatVector.fromArray(S, buf, coefAt + j));
+                g = g.sub(FloatVector.fromArray(S, buf, wyAt + j).mul(gKeep), y.compare(VectorOperators.EQ, fc));
+                if (smoothing != 0f) {
+                    g = g.sub(smoothTerm);
+                }
+                VectorMask<Float> skip = FloatVector.fromArray(S, buf, skipAt + j).compare(VectorOperators.NE, 0f);
+                g.blend(0f, skip).intoArray(buf, row + j);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ label weight sum

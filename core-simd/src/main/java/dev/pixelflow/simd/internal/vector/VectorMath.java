@@ -89,7 +89,9 @@ final class VectorMath {
     /** See {@link ScalarMath#log}: ln z for positive normal z; +inf and NaN stay. */
     static FloatVector log(FloatVector z) {
         IntVector ix = (IntVector) z.reinterpretAsInts().sub(V_SQRT_HALF_BITS);
-        FloatVector k = (FloatVector) ix.lanewise(VectorOperators.ASHR, 23).convert(VectorOperators.I2F, 0);
+        // convertShape to the constant species: convert(I2F, 0) derives the target species at run time, and C2 then
+        // leaves the conversion to the (very slow) Java fallback instead of one instruction
+        FloatVector k = (FloatVector) ix.lanewise(VectorOperators.ASHR, 23).convertShape(VectorOperators.I2F, S, 0);
         FloatVector f = ix.and(V_MANTISSA_MASK).add(V_SQRT_HALF_BITS).reinterpretAsFloats().sub(V_ONE);
         // log1p(f), written out: a nested call would be one more inlining decision, and in a large kernel C2's
         // node budget may already be spent by then
