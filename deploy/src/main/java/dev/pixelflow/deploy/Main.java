@@ -1,5 +1,6 @@
 package dev.pixelflow.deploy;
 
+import dev.pixelflow.deploy.cluster.ClusterBench;
 import dev.pixelflow.deploy.cluster.LocalCluster;
 import dev.pixelflow.deploy.demo.InMemoryDemo;
 import dev.pixelflow.deploy.demo.KafkaDemo;
@@ -120,13 +121,31 @@ public final class Main {
                     LocalCluster.Settings s = new LocalCluster.Settings(intOpt(opts, "nodes", d.nodes()),
                             java.time.Duration.ofSeconds(longOpt(opts, "seconds", d.duration().toSeconds())),
                             intOpt(opts, "rate", d.rate()), intOpt(opts, "size", d.size()),
-                            Path.of(opts.getOrDefault("dir", d.dir().toString())), intOpt(opts, "port", d.basePort()));
-                    opts.keySet().removeAll(java.util.Set.of("nodes", "seconds", "rate", "size", "dir", "port"));
+                            Path.of(opts.getOrDefault("dir", d.dir().toString())), intOpt(opts, "port", d.basePort()),
+                            boolOpt(opts, "pin", d.pin()));
+                    opts.keySet().removeAll(java.util.Set.of("nodes", "seconds", "rate", "size", "dir", "port", "pin"));
                     requireNoMore(opts, "cluster");
                     try {
                         LocalCluster.run(s, out);
                     } catch (IllegalStateException | java.io.IOException e) {
                         err.println("pixelflow cluster: " + e.getMessage());
+                        return 1;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return 130;
+                    }
+                    return 0;
+                }
+                case "cluster-bench" -> {
+                    if (opts.containsKey("help")) {
+                        out.println(CLUSTER_BENCH_USAGE);
+                        return 0;
+                    }
+                    ClusterBench.Settings s = clusterBenchSettings(opts);
+                    try {
+                        ClusterBench.run(s, out);
+                    } catch (IllegalStateException | java.io.IOException e) {
+                        err.println("pixelflow cluster-bench: " + e.getMessage());
                         return 1;
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
@@ -155,6 +174,7 @@ public final class Main {
         s.println("  demo    the whole job on a local Kafka broker with generated frames, then a report (--help)");
         s.println("  run     the streaming job against any Kafka: pixelflow run --config FILE [--bootstrap HOST:PORT]");
         s.println("  cluster a local cluster of N node JVMs sharing partitions and models (--help)");
+        s.println("  cluster-bench  throughput of N pinned node JVMs on a pre-filled backlog (--help)");
         s.println("  produce publish image files or generated frames to a Kafka topic, with progress");
         s.println("  help    this text");
     }
@@ -169,13 +189,28 @@ public final class Main {
               trains the segmenter in this JVM only, no Kafka (a quick check of the kernels).""";
 
     private static final String CLUSTER_USAGE = """
-            usage: pixelflow cluster [--nodes N] [--seconds S] [--rate FRAMES_PER_S] [--size PIXELS] [--dir FOLDER] [--port P]
+            usage: pixelflow cluster [--nodes N] [--seconds S] [--rate FRAMES_PER_S] [--size PIXELS] [--dir FOLDER] [--port P] [--pin]
               Runs N separate node JVMs as one Pekko cluster on 127.0.0.1 ports P..P+N-1 (default 3 nodes from 7355)
               against a local Kafka broker, with generated frames (default 150/s of 32x32) for S seconds (default 120).
               The nodes share the input partitions through one consumer group and train replicas of both models,
               averaged by coordinators that Cluster Sharding places on one node each. A node that exits is started
               again; kill one (kill -9 PID) to watch its partitions and model shard move. Logs, checkpoints and the
-              averaged models go to FOLDER (default ./cluster).""";
+              averaged models go to FOLDER (default ./cluster). --pin runs node i under taskset -c <i mod cores>.""";
+
+    private static final String CLUSTER_BENCH_USAGE = """
+            usage: pixelflow cluster-bench [--nodes N] [--partitions P] [--frames BACKLOG] [--size PIXELS]
+                                           [--warmup S] [--seconds S] [--interval S] [--pin true|false]
+                                           [--dir FOLDER] [--out FOLDER] [--port P]
+              Steady-state throughput of a local cluster of N node JVMs (default 1), each pinned to one core with
+              taskset (node i on core i mod cores; --pin false: unpinned). Starts a local broker (unpinned), fills
+              the input topic (P partitions, default 4, at least 2 and N) with BACKLOG records of the demo's mix
+              (default: enough for 1500 frames/s per node of 32x32, the default size, for the whole run, scaled by
+              pixel count) before any node starts, waits until every node consumes, warms up S seconds
+              (default 60), then measures S seconds (default 300): frames whose offsets the consumer group has
+              committed per second (first to last commit seen, and median/min/max over spans of at least
+              --interval seconds, default 10), result records per second and parameter-averaging rounds. Prints a one-line summary and writes
+              FOLDER/cluster-scaling-<time>-<N>n.json (default bench/results). Node logs go to --dir (default
+              ./cluster-bench).""";
 
     private static final String RUN_USAGE = """
             usage: pixelflow run [--config FILE] [--bootstrap HOST:PORT]
@@ -186,6 +221,26 @@ public final class Main {
     private static final String PRODUCE_USAGE = "usage: pixelflow produce --bootstrap HOST:PORT --topic T "
             + "(--dir FOLDER_OF_IMAGES [--masks FOLDER] | --generate N [--kind segmentation|identities]) "
             + "[--size PIXELS] [--seed N]";
+
+    /** The cluster-bench options, validated; anything left over is an error. */
+    static ClusterBench.Settings clusterBenchSettings(Map<String, String> opts) {
+        ClusterBench.Settings d = ClusterBench.Settings.defaults();
+        int nodes = intOpt(opts, "nodes", d.nodes());
+        int size = intOpt(opts, "size", d.size());
+        java.time.Duration warmup = java.time.Duration.ofSeconds(longOpt(opts, "warmup", d.warmup().toSeconds()));
+        java.time.Duration measure = java.time.Duration.ofSeconds(longOpt(opts, "seconds", d.measure().toSeconds()));
+        long backlog = opts.containsKey("frames") ? longOpt(opts, "frames", 0)
+                : ClusterBench.defaultBacklog(Math.max(1, nodes), Math.max(16, size), warmup, measure);
+        ClusterBench.Settings s = new ClusterBench.Settings(nodes, intOpt(opts, "partitions", d.partitions()),
+                backlog, size, warmup, measure,
+                java.time.Duration.ofSeconds(longOpt(opts, "interval", d.interval().toSeconds())),
+                boolOpt(opts, "pin", d.pin()), Path.of(opts.getOrDefault("dir", d.dir().toString())),
+                Path.of(opts.getOrDefault("out", d.out().toString())), intOpt(opts, "port", d.basePort()));
+        opts.keySet().removeAll(java.util.Set.of("nodes", "partitions", "frames", "size", "warmup", "seconds",
+                "interval", "pin", "dir", "out", "port"));
+        requireNoMore(opts, "cluster-bench");
+        return s;
+    }
 
     /** The produce options, validated; anything left over is an error. */
     static FrameProducer.Settings produceSettings(Map<String, String> opts) {
@@ -248,6 +303,19 @@ public final class Main {
 
     private static long longOpt(Map<String, String> m, String key, long dflt) {
         return opt(m, key, dflt, Long::parseLong, "a whole number");
+    }
+
+    /** A bare {@code --flag} or {@code --flag true|false}. */
+    private static boolean boolOpt(Map<String, String> m, String key, boolean dflt) {
+        String v = m.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true", "on", "yes" -> true;
+            case "false", "off", "no" -> false;
+            default -> throw new IllegalArgumentException("--" + key + " needs true or false, got '" + v + "'");
+        };
     }
 
     private static float floatOpt(Map<String, String> m, String key, float dflt) {

@@ -27,12 +27,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * the nodes ({@code pixelflow run} with {@code PIXELFLOW_CLUSTER=on}, Artery ports {@code base-port + i}, the
  * first two as seed nodes, each with its own checkpoint folder, one shared folder of averaged models). A node
  * that exits is started again. Prints one line per node and metrics window; after the given time, stops the
- * nodes with SIGTERM (they drain, commit and checkpoint) and the broker.
+ * nodes with SIGTERM (they drain, commit and checkpoint) and the broker. With {@code --pin}, node {@code i} runs
+ * under {@code taskset -c <i mod cores>} (the broker and the generator stay unpinned).
  */
 public final class LocalCluster {
 
-    /** Cluster settings: node count, run time, generator rate and frame size, working folder, first port. */
-    public record Settings(int nodes, Duration duration, int rate, int size, Path dir, int basePort) {
+    /**
+     * Cluster settings: node count, run time, generator rate and frame size, working folder, first port, and
+     * whether each node is pinned to one core.
+     */
+    public record Settings(int nodes, Duration duration, int rate, int size, Path dir, int basePort, boolean pin) {
         public Settings {
             if (nodes < 1 || nodes > 16) {
                 throw new IllegalArgumentException("--nodes must be 1..16, got " + nodes);
@@ -48,7 +52,7 @@ public final class LocalCluster {
         }
 
         public static Settings defaults() {
-            return new Settings(3, Duration.ofSeconds(120), 150, 32, Path.of("cluster"), 7355);
+            return new Settings(3, Duration.ofSeconds(120), 150, 32, Path.of("cluster"), 7355, false);
         }
     }
 
@@ -56,6 +60,9 @@ public final class LocalCluster {
     }
 
     public static void run(Settings s, PrintStream out) throws IOException, InterruptedException {
+        if (s.pin()) {
+            requireTaskset(System.getenv("PATH"));
+        }
         Files.createDirectories(s.dir());
         out.printf("pixelflow cluster: %d nodes on 127.0.0.1:%d..%d, working folder %s%n", s.nodes(), s.basePort(),
                 s.basePort() + s.nodes() - 1, s.dir().toAbsolutePath());
@@ -71,9 +78,11 @@ public final class LocalCluster {
                             produced));
             List<NodeProcess> nodes = new ArrayList<>();
             for (int i = 0; i < s.nodes(); i++) {
-                nodes.add(new NodeProcess(i, s.basePort() + i, config, s.dir()));
+                int cpu = s.pin() ? cpuFor(i, Runtime.getRuntime().availableProcessors()) : -1;
+                nodes.add(new NodeProcess(i, s.basePort() + i, cpu, config, s.dir()));
                 nodes.get(i).start();
-                out.printf("  node %d started (pid %d, log %s)%n", i, nodes.get(i).pid(), nodes.get(i).log());
+                out.printf("  node %d started (pid %d%s, log %s)%n", i, nodes.get(i).pid(),
+                        cpu >= 0 ? ", core " + cpu : "", nodes.get(i).log());
             }
             AtomicBoolean watching = new AtomicBoolean(true);
             Thread watcher = Thread.ofPlatform().name("pixelflow-cluster-metrics").daemon().start(
@@ -106,11 +115,19 @@ public final class LocalCluster {
     }
 
     private static Path writeConfig(Settings s, String bootstrap) throws IOException {
+        return writeConfig(s.dir(), s.nodes(), s.basePort(), s.size(), bootstrap);
+    }
+
+    /**
+     * Writes {@code dir/cluster-node.conf}: the input topic {@code frames}, group {@code pixelflow-cluster}, frames
+     * of 1 x size x size, 2 s metrics windows, the first two nodes as seeds, models stored in {@code dir/models}.
+     */
+    static Path writeConfig(Path dir, int nodes, int basePort, int size, String bootstrap) throws IOException {
         StringBuilder seeds = new StringBuilder();
-        for (int i = 0; i < Math.min(2, s.nodes()); i++) {
-            seeds.append(i == 0 ? "" : ",").append("pekko://pixelflow@127.0.0.1:").append(s.basePort() + i);
+        for (int i = 0; i < Math.min(2, nodes); i++) {
+            seeds.append(i == 0 ? "" : ",").append("pekko://pixelflow@127.0.0.1:").append(basePort + i);
         }
-        Path config = s.dir().resolve("cluster-node.conf");
+        Path config = dir.resolve("cluster-node.conf");
         Files.writeString(config, """
                 kafka-bootstrap = "%s"
                 pixelflow.pipeline {
@@ -124,8 +141,8 @@ public final class LocalCluster {
                   seed-nodes = "%s"
                   model-store-dir = "%s"
                 }
-                """.formatted(bootstrap, s.size(), s.size(), seeds,
-                s.dir().toAbsolutePath().resolve("models").toString().replace("\\", "\\\\")));
+                """.formatted(bootstrap, size, size, seeds,
+                dir.toAbsolutePath().resolve("models").toString().replace("\\", "\\\\")));
         return config;
     }
 
@@ -174,13 +191,16 @@ public final class LocalCluster {
     static final class NodeProcess {
         private final int index;
         private final int port;
+        private final int cpu;
         private final Path config;
         private final Path dir;
         private Process process;
 
-        NodeProcess(int index, int port, Path config, Path dir) {
+        /** A node on Artery port {@code port}, pinned to core {@code cpu} ({@code -1}: not pinned). */
+        NodeProcess(int index, int port, int cpu, Path config, Path dir) {
             this.index = index;
             this.port = port;
+            this.cpu = cpu;
             this.config = config;
             this.dir = dir;
         }
@@ -213,7 +233,7 @@ public final class LocalCluster {
         }
 
         private ProcessBuilder command(Path config) {
-            ProcessBuilder pb = nodeCommand(config);
+            ProcessBuilder pb = nodeCommand(config, cpu);
             pb.environment().put("PIXELFLOW_CLUSTER", "on");
             pb.environment().put("PIXELFLOW_CLUSTER_PORT", Integer.toString(port));
             pb.environment().put("PIXELFLOW_CHECKPOINT_DIR",
@@ -223,6 +243,13 @@ public final class LocalCluster {
 
         void terminate() {
             process.destroy();
+        }
+
+        /** Kills the JVM at once (for a harness that stops on an error or Ctrl-C). */
+        void kill() {
+            if (process != null) {
+                process.destroyForcibly();
+            }
         }
 
         int awaitExit(Duration timeout) throws InterruptedException {
@@ -239,11 +266,53 @@ public final class LocalCluster {
      * compute thread per node (nodes on one machine share its cores).
      */
     public static ProcessBuilder nodeCommand(Path config) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
+        return nodeCommand(config, -1);
+    }
+
+    /**
+     * {@link #nodeCommand(Path)} pinned to core {@code cpu} with {@code taskset -c cpu} (the JVM then sizes its GC
+     * and compiler threads for one core); {@code cpu < 0} leaves the node unpinned.
+     */
+    public static ProcessBuilder nodeCommand(Path config, int cpu) {
+        List<String> cmd = new ArrayList<>();
+        if (cpu >= 0) {
+            cmd.addAll(List.of("taskset", "-c", Integer.toString(cpu)));
+        }
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx768m",
                 "-Dpixelflow.threads=1", "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
                 "-cp", System.getProperty("java.class.path"),
-                "dev.pixelflow.deploy.Main", "run", "--config", config.toString());
+                "dev.pixelflow.deploy.Main", "run", "--config", config.toString()));
+        return new ProcessBuilder(cmd);
+    }
+
+    /** The core node {@code index} is pinned to: nodes go round the machine's cores. */
+    public static int cpuFor(int index, int cores) {
+        if (index < 0 || cores < 1) {
+            throw new IllegalArgumentException("node index must be >= 0 and cores >= 1, got " + index + ", " + cores);
+        }
+        return index % cores;
+    }
+
+    /**
+     * The {@code taskset} executable found on {@code path} (a {@code PATH} value).
+     *
+     * @throws IllegalStateException when there is none (pinning needs util-linux's taskset)
+     */
+    public static Path requireTaskset(String path) {
+        if (path != null) {
+            for (String d : path.split(java.io.File.pathSeparator)) {
+                if (d.isEmpty()) {
+                    continue;
+                }
+                Path t = Path.of(d, "taskset");
+                if (Files.isRegularFile(t) && Files.isExecutable(t)) {
+                    return t;
+                }
+            }
+        }
+        throw new IllegalStateException("--pin needs the taskset command (package util-linux), not found on PATH="
+                + path + "; install it (Debian: apt-get install util-linux) or run without --pin");
     }
 }

@@ -179,6 +179,22 @@ public final class KafkaDemo {
     }
 
     /**
+     * The value of the generator's record number {@code seq}: one corrupt record in 500, otherwise an encoded frame
+     * of a kind drawn from {@code r} (40% segmentation with masks, 40% identities with labels, 10% unlabelled of
+     * each kind).
+     */
+    public static byte[] mixedRecord(MixedFrames gen, SplittableRandom r, long seq) {
+        double u = r.nextDouble();
+        if (seq % 500 == 499) {
+            return "a corrupt record: not a frame".getBytes(StandardCharsets.UTF_8);
+        }
+        MixedFrames.Kind kind = u < 0.4 ? MixedFrames.Kind.SEGMENTATION_LABELLED
+                : u < 0.8 ? MixedFrames.Kind.IDENTITY_LABELLED
+                : u < 0.9 ? MixedFrames.Kind.SEGMENTATION_UNLABELLED : MixedFrames.Kind.IDENTITY_UNLABELLED;
+        return FrameCodec.encode(gen.next(kind, seq));
+    }
+
+    /**
      * Publishes mixed frames of {@code size x size} to {@code topic} at about {@code rate} per second until
      * {@code generating} is cleared: 40% segmentation frames with masks, 40% identity frames with labels, 20%
      * unlabelled, one corrupt record in 500.
@@ -193,16 +209,7 @@ public final class KafkaDemo {
             long start = System.nanoTime();
             long seq = 0;
             while (generating.get()) {
-                double u = r.nextDouble();
-                byte[] value;
-                if (seq % 500 == 499) {
-                    value = "a corrupt record: not a frame".getBytes(StandardCharsets.UTF_8);
-                } else {
-                    MixedFrames.Kind kind = u < 0.4 ? MixedFrames.Kind.SEGMENTATION_LABELLED
-                            : u < 0.8 ? MixedFrames.Kind.IDENTITY_LABELLED
-                            : u < 0.9 ? MixedFrames.Kind.SEGMENTATION_UNLABELLED : MixedFrames.Kind.IDENTITY_UNLABELLED;
-                    value = FrameCodec.encode(gen.next(kind, seq));
-                }
+                byte[] value = mixedRecord(gen, r, seq);
                 producer.send(new ProducerRecord<>(topic, "camera-" + (seq % 4), value));
                 seq++;
                 produced.incrementAndGet();
