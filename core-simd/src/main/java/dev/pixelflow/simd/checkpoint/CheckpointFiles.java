@@ -1,16 +1,10 @@
 package dev.pixelflow.simd.checkpoint;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,10 +27,8 @@ public final class CheckpointFiles {
     }
 
     /**
-     * Writes {@code checkpoint} to {@code file} atomically: into a temporary file in the same directory, forced to
-     * the device ({@link FileChannel#force}), then renamed over {@code file} with an atomic move, and the directory
-     * forced too where the platform allows. Readers see the old file or the new one, never a partial one; when
-     * anything fails the temporary file is deleted and an existing {@code file} is left as it was.
+     * Writes {@code checkpoint} to {@code file} atomically ({@link AtomicFile}): readers see the old file or the new
+     * one, never a partial one; when anything fails an existing {@code file} is left as it was.
      */
     public static void write(Path file, Checkpoint checkpoint) throws IOException {
         write(file, checkpoint, UnaryOperator.identity());
@@ -46,39 +38,11 @@ public final class CheckpointFiles {
     static void write(Path file, Checkpoint checkpoint, UnaryOperator<OutputStream> wrap) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(checkpoint, "checkpoint");
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        boolean done = false;
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream out = wrap.apply(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
-                CheckpointFormat.write(checkpoint, out);
-                out.flush();
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot replace " + target + " atomically: " + e.getMessage(), e);
-            }
-            done = true;
-            forceDirectory(dir);
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
-        }
-    }
-
-    /** Makes the rename durable; not every platform can open a directory, which is then skipped. */
-    private static void forceDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // best effort: the file itself is already forced
-        }
+        AtomicFile.write(file, out -> {
+            OutputStream w = wrap.apply(out);
+            CheckpointFormat.write(checkpoint, w);
+            w.flush();
+        });
     }
 
     /**

@@ -1,16 +1,15 @@
 package dev.pixelflow.streams.cluster;
 
+import dev.pixelflow.simd.checkpoint.AtomicFile;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.CRC32;
 import org.jspecify.annotations.Nullable;
 
@@ -93,18 +92,10 @@ public final class FileModelStore implements ModelStore {
         byte[] body = bytes.toByteArray();
         CRC32 crc = new CRC32();
         crc.update(body);
-        Path tmp = Files.createTempFile(dir, key + ".", ".tmp");
-        try {
-            Files.write(tmp, body);
-            Files.write(tmp, ByteBuffer.allocate(8).putLong(crc.getValue()).array(),
-                    java.nio.file.StandardOpenOption.APPEND);
-            try {
-                Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        long checksum = crc.getValue();
+        AtomicFile.write(f, out -> {
+            out.write(body);
+            out.write(ByteBuffer.allocate(8).putLong(checksum).array());
+        });
     }
 }
