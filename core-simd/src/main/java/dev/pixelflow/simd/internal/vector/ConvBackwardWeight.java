@@ -34,6 +34,39 @@ final class ConvBackwardWeight {
     private ConvBackwardWeight() {
     }
 
+    /** Sums images {@code [b0, b1)} for work items {@code [i0, i1)} into {@code part[off ..]}, item after item. */
+    @FunctionalInterface
+    interface ChunkSum {
+        void accumulate(int b0, int b1, int i0, int i1, float[] part, int off);
+    }
+
+    /**
+     * The batch of {@code n} images cut into at most {@link #CHUNKS} fixed contiguous chunks (not one per thread),
+     * {@code sum} run for every (chunk, item) pair over the pool, and the chunks' partial sums added in chunk
+     * order: the summation order, hence every bit of the result, is the same for any number of threads. Returns
+     * the scratch array whose first {@code items * itemLen} floats hold the total, item after item.
+     */
+    static float[] chunkedSum(ComputePool pool, int n, int items, int itemLen, ChunkSum sum) {
+        int chunks = Math.min(n, CHUNKS);
+        int region = items * itemLen;
+        float[] part = Scratch.floats(Scratch.CONV_PARTIAL, chunks * region);
+        pool.parallelFor(chunks * items, (from, to) -> {
+            for (int c = from / items; c * items < to; c++) {
+                int i0 = Math.max(from, c * items) - c * items;
+                int i1 = Math.min(to, (c + 1) * items) - c * items;
+                sum.accumulate((int) ((long) c * n / chunks), (int) ((long) (c + 1) * n / chunks), i0, i1, part,
+                        c * region + i0 * itemLen);
+            }
+        });
+        for (int c = 1; c < chunks; c++) {
+            int off = c * region;
+            for (int i = 0; i < region; i++) {
+                part[i] += part[off + i];
+            }
+        }
+        return part;
+    }
+
     static void run(ComputePool pool, ConvGeometry g, MemorySegment x, MemorySegment dy, MemorySegment dw) {
         long srcLen = ConvForward.packedLength(g);
         if (srcLen >= 0 && ConvWeightByChannel.applies(g)) {
@@ -50,25 +83,9 @@ final class ConvBackwardWeight {
         int itemLen = R * k;
         int[] tab = Scratch.ints(k);
         ConvForward.taps(g, tab);
-        // Fixed image chunks (not one per thread) so the summation order, hence every bit of the result,
-        // is the same for any number of threads.
-        int chunks = Math.min(g.n(), CHUNKS);
-        int region = items * itemLen;
-        float[] part = Scratch.floats(Scratch.CONV_PARTIAL, chunks * region);
-        pool.parallelFor(chunks * items, (from, to) -> {
-            for (int c = from / items; c * items < to; c++) {
-                int i0 = Math.max(from, c * items) - c * items;
-                int i1 = Math.min(to, (c + 1) * items) - c * items;
-                accumulate(g, x, dy, tab, (int) srcLen, (int) ((long) c * g.n() / chunks),
-                        (int) ((long) (c + 1) * g.n() / chunks), i0, i1, part, c * region + i0 * itemLen);
-            }
-        });
-        for (int c = 1; c < chunks; c++) {
-            int off = c * region;
-            for (int i = 0; i < region; i++) {
-                part[i] += part[off + i];
-            }
-        }
+        int srcInts = (int) srcLen;
+        float[] part = chunkedSum(pool, g.n(), items, itemLen,
+                (b0, b1, i0, i1, out, off) -> accumulate(g, x, dy, tab, srcInts, b0, b1, i0, i1, out, off));
         int coutG = g.coutG();
         for (int item = 0; item < items; item++) {
             int grp = item / blocks;

@@ -65,23 +65,8 @@ final class ConvWeightByChannel {
         int itemLen = WIDTH * paddedTaps(k);
         int[] tab = Scratch.ints(k);
         ConvForward.taps(g, tab);
-        int chunks = Math.min(g.n(), ConvBackwardWeight.CHUNKS);
-        int region = items * itemLen;
-        float[] part = Scratch.floats(Scratch.CONV_PARTIAL, chunks * region);
-        pool.parallelFor(chunks * items, (from, to) -> {
-            for (int c = from / items; c * items < to; c++) {
-                int i0 = Math.max(from, c * items) - c * items;
-                int i1 = Math.min(to, (c + 1) * items) - c * items;
-                accumulate(g, x, dy, tab, srcLen, (int) ((long) c * g.n() / chunks),
-                        (int) ((long) (c + 1) * g.n() / chunks), i0, i1, part, c * region + i0 * itemLen);
-            }
-        });
-        for (int c = 1; c < chunks; c++) {
-            int off = c * region;
-            for (int i = 0; i < region; i++) {
-                part[i] += part[off + i];
-            }
-        }
+        float[] part = ConvBackwardWeight.chunkedSum(pool, g.n(), items, itemLen,
+                (b0, b1, i0, i1, out, off) -> accumulate(g, x, dy, tab, srcLen, b0, b1, i0, i1, out, off));
         int coutG = g.coutG();
         for (int item = 0; item < items; item++) {
             int grp = item / blocks;
