@@ -16,6 +16,7 @@ import dev.pixelflow.simd.train.Trainer;
 import dev.pixelflow.streams.internal.FrameBatch;
 import dev.pixelflow.streams.internal.InputStatistics;
 import dev.pixelflow.simd.norm.NormStats;
+import dev.pixelflow.streams.internal.ModelParameters;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -91,16 +92,12 @@ public final class EmbeddingModel implements OnlineModel {
 
     @Override
     public float[] parameters() {
-        return model.values().toArray();
+        return ModelParameters.copy(model);
     }
 
     @Override
     public void loadParameters(float[] values) {
-        if (values.length != model.values().size()) {
-            throw new IllegalArgumentException(name() + ": " + values.length + " parameter values for a model of "
-                    + model.values().size());
-        }
-        model.values().copyFrom(values);
+        ModelParameters.load(name(), model, values);
     }
 
     @Override
