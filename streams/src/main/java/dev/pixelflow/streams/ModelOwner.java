@@ -288,9 +288,10 @@ public final class ModelOwner extends AbstractBehavior<ModelOwner.Command> {
         syncedStep = model.steps();
         sent = null;
         timers.cancel(SyncTimeout.INSTANCE);
+        // publish before counting: whoever sees the count sees the averaged snapshot too
+        publish();
         metrics.count(model.name() + (a.accepted() ? ".syncs" : ".syncs-stale"), 1);
         metrics.gauge(model.name() + ".averaged-version", averagedVersion);
-        publish();
         return this;
     }
 
