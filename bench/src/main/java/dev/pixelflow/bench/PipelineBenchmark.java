@@ -52,6 +52,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
@@ -65,9 +66,10 @@ import org.openjdk.jmh.runner.IterationType;
 /**
  * pixelflow's streaming job ({@link FramePipeline}, against the local broker: a real Kafka in its own JVM on the
  * same cores) against the in-memory trainer and predictor it runs, on the same frames. One operation is
- * {@value #FRAMES} frames of 1x48x48 u8 (the job's default shape), generated once per trial from fixed seeds, so
- * both paths of a pair see the same frames in the same order and batch sizes (the job may cut a batch early
- * when its batch-wait passes first; with a burst of frames queued ahead of training that is rare);
+ * {@value #FRAMES} frames of 1xSxS u8 ({@link Shape#size}: 48, the job's default shape, and 128), generated once
+ * per trial from fixed seeds, so both paths of a pair see the same frames in the same order and batch sizes (the
+ * job may cut a batch early when its batch-wait passes first; with a burst of frames queued ahead of training
+ * that is rare);
  * frames/s = {@value #FRAMES} / (seconds per op), and the issue's target is stream >= 0.9x in-memory (the stream
  * costs at most 10%).
  * <ul>
@@ -99,7 +101,6 @@ import org.openjdk.jmh.runner.IterationType;
         "--sun-misc-unsafe-memory-access=allow"})
 public class PipelineBenchmark {
     static final int FRAMES = 400;
-    private static final int SIZE = 48;
     private static final long TRAIN_SEED = 11;
     private static final long INFER_SEED = 12;
     /** Seeds the job gives its models (FramePipeline.start): the in-memory baselines start from the same weights. */
@@ -108,8 +109,8 @@ public class PipelineBenchmark {
     private static final Duration TIMEOUT = Duration.ofSeconds(300);
     private static final String INPUT = "frames";
 
-    /** The job's settings with only the given models enabled; everything else is the job's default. */
-    static Config config(boolean segmentation, boolean embedding) {
+    /** The job's settings for frames of {@code size x size} with only the given models enabled; else defaults. */
+    static Config config(int size, boolean segmentation, boolean embedding) {
         return ConfigFactory.parseString("""
                 pekko.loglevel = WARNING
                 pixelflow.pipeline {
@@ -119,12 +120,12 @@ public class PipelineBenchmark {
                   segmentation.enabled = %b
                   embedding.enabled = %b
                 }
-                """.formatted(INPUT, SIZE, SIZE, segmentation, embedding)).withFallback(ConfigFactory.load());
+                """.formatted(INPUT, size, size, segmentation, embedding)).withFallback(ConfigFactory.load());
     }
 
     /** {@value #FRAMES} generated frames of {@code kind}, the same for a given seed in every fork and path. */
-    static List<Frame> frames(MixedFrames.Kind kind, long seed) {
-        try (MixedFrames gen = new MixedFrames(SIZE, 8, seed)) {
+    static List<Frame> frames(int size, MixedFrames.Kind kind, long seed) {
+        try (MixedFrames gen = new MixedFrames(size, 8, seed)) {
             List<Frame> out = new ArrayList<>(FRAMES);
             for (int i = 0; i < FRAMES; i++) {
                 out.add(gen.next(kind, i));
@@ -224,15 +225,26 @@ public class PipelineBenchmark {
         }
     }
 
+    /** The frame shape of a trial, shared by the states of both paths. */
+    @State(Scope.Benchmark)
+    public static class Shape {
+        /**
+         * Frame side: 48 is the job's default shape (1x48x48); 128 is a camera crop closer to production, where
+         * the stream's fixed per-record work (consume, produce, commit) weighs less against the models' compute.
+         */
+        @Param({"48", "128"})
+        public int size;
+    }
+
     @State(Scope.Benchmark)
     public static class TrainStream {
         Job job;
         List<byte[]> values;
 
         @Setup(Level.Trial)
-        public void setUp() {
-            values = encode(frames(MixedFrames.Kind.SEGMENTATION_LABELLED, TRAIN_SEED));
-            job = new Job(config(true, false));
+        public void setUp(Shape shape) {
+            values = encode(frames(shape.size, MixedFrames.Kind.SEGMENTATION_LABELLED, TRAIN_SEED));
+            job = new Job(config(shape.size, true, false));
             job.awaitReleased(job.send(values.subList(0, job.settings.segmentation().batchSize()), i -> "prime"));
         }
 
@@ -248,10 +260,10 @@ public class PipelineBenchmark {
         List<List<Frame>> batches;
 
         @Setup(Level.Trial)
-        public void setUp() {
-            PipelineSettings s = PipelineSettings.fromConfig(config(true, false));
+        public void setUp(Shape shape) {
+            PipelineSettings s = PipelineSettings.fromConfig(config(shape.size, true, false));
             model = new SegmentationModel(s, Ops.defaults(), SEGMENTATION_MODEL_SEED);
-            List<Frame> frames = frames(MixedFrames.Kind.SEGMENTATION_LABELLED, TRAIN_SEED);
+            List<Frame> frames = frames(shape.size, MixedFrames.Kind.SEGMENTATION_LABELLED, TRAIN_SEED);
             batches = batches(frames, s.segmentation().batchSize());
         }
 
@@ -271,9 +283,9 @@ public class PipelineBenchmark {
         int latencyCount;
 
         @Setup(Level.Trial)
-        public void setUp() {
-            values = encode(frames(MixedFrames.Kind.SEGMENTATION_UNLABELLED, INFER_SEED));
-            job = new Job(config(true, true));
+        public void setUp(Shape shape) {
+            values = encode(frames(shape.size, MixedFrames.Kind.SEGMENTATION_UNLABELLED, INFER_SEED));
+            job = new Job(config(shape.size, true, true));
             results = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, job.broker.bootstrapServers(),
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                     new StringDeserializer(), new ByteArrayDeserializer());
@@ -321,15 +333,16 @@ public class PipelineBenchmark {
         List<List<Frame>> batches;
 
         @Setup(Level.Trial)
-        public void setUp() {
-            PipelineSettings s = PipelineSettings.fromConfig(config(true, true));
+        public void setUp(Shape shape) {
+            PipelineSettings s = PipelineSettings.fromConfig(config(shape.size, true, true));
             // The job's initial snapshots: fresh models of the job's seeds (the stream never trains them here).
             segmentation = new SegmentationModel(s, Ops.defaults(), SEGMENTATION_MODEL_SEED);
             embedding = new EmbeddingModel(s, Ops.defaults(), EMBEDDING_MODEL_SEED);
             ops = Ops.builder().threads(s.inference().threads()).build();
             inference = new Inference(s, ops, SnapshotHolder.of(published(segmentation)),
                     SnapshotHolder.of(published(embedding)));
-            batches = batches(frames(MixedFrames.Kind.SEGMENTATION_UNLABELLED, INFER_SEED), s.inference().batchSize());
+            batches = batches(frames(shape.size, MixedFrames.Kind.SEGMENTATION_UNLABELLED, INFER_SEED),
+                    s.inference().batchSize());
         }
 
         private static PublishedSnapshot published(OnlineModel m) {
