@@ -24,17 +24,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -415,26 +410,9 @@ public final class ClusterBench {
 
     /** Keeps the newest metrics window of every node (read from the beginning of the metrics topic). */
     private static void watch(String bootstrap, Map<String, Map<String, Object>> latest, AtomicBoolean watching) {
-        ObjectMapper json = new ObjectMapper();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG,
-                "pixelflow-bench-watch-" + System.nanoTime(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of("metrics"));
-            while (watching.get()) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    try {
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> w = json.readValue(r.value(), Map.class);
-                        latest.put(String.valueOf(w.getOrDefault("cluster.node", r.key())), w);
-                    } catch (IOException e) {
-                        // not a metrics window: ignore
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            // the broker is going away at the end of the run
-        }
+        // unreadable records are not metrics windows, and at the end of the run the broker goes away: both ignored
+        LocalCluster.watchMetrics(bootstrap, "pixelflow-bench-watch-", "earliest", watching,
+                w -> latest.put(String.valueOf(w.get("cluster.node")), w), e -> { }, e -> { });
     }
 
     /** Stops the nodes (SIGTERM, then SIGKILL after 30 s). */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -148,10 +149,24 @@ public final class LocalCluster {
 
     /** Prints one line per node metrics window read from the metrics topic. */
     private static void printMetrics(String bootstrap, PrintStream out, AtomicBoolean watching) {
+        watchMetrics(bootstrap, "pixelflow-cluster-watch-", "latest", watching, w -> out.println(line(w)),
+                e -> out.println("  (unreadable metrics record: " + e.getMessage() + ")"),
+                e -> out.println("  metrics watcher stopped: " + e.getMessage()));
+    }
+
+    /**
+     * Reads the nodes' metrics windows (JSON records of the {@code metrics} topic) with a consumer group of its
+     * own, from {@code offsetReset} ("earliest" or "latest"), until {@code watching} turns false: each window goes
+     * to {@code onWindow}, an unreadable record to {@code onUnreadable}; a client failure while still watching
+     * (the broker going away) ends the loop through {@code onStopped}.
+     */
+    static void watchMetrics(String bootstrap, String groupPrefix, String offsetReset, AtomicBoolean watching,
+                             Consumer<Map<String, Object>> onWindow, Consumer<IOException> onUnreadable,
+                             Consumer<RuntimeException> onStopped) {
         ObjectMapper json = new ObjectMapper();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG,
-                "pixelflow-cluster-watch-" + System.nanoTime(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"),
+                groupPrefix + System.nanoTime(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of("metrics"));
             while (watching.get()) {
@@ -159,15 +174,18 @@ public final class LocalCluster {
                     try {
                         @SuppressWarnings("unchecked")
                         Map<String, Object> w = json.readValue(r.value(), Map.class);
-                        out.println(line(w));
+                        if (!w.containsKey("cluster.node") && r.key() != null) {
+                            w.put("cluster.node", r.key());
+                        }
+                        onWindow.accept(w);
                     } catch (IOException e) {
-                        out.println("  (unreadable metrics record: " + e.getMessage() + ")");
+                        onUnreadable.accept(e);
                     }
                 }
             }
         } catch (RuntimeException e) {
             if (watching.get()) {
-                out.println("  metrics watcher stopped: " + e.getMessage());
+                onStopped.accept(e);
             }
         }
     }
