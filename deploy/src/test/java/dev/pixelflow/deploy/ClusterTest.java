@@ -177,10 +177,21 @@ class ClusterTest {
                 at(t0, "every unlabelled frame served");
 
                 // 4. The model shard moved to a survivor (its first message after the dead node is removed starts
-                // it there, from the store) and averaging went on past the version at the kill.
+                // it there, from the store) and averaging went on past the version at the kill. That first message
+                // is a contribution, which needs training steps: the stream keeps flowing meanwhile, as a live one
+                // does (fast nodes can have trained on everything sent so far).
+                long[] nextTrickle = {0};
                 await("the segmentation coordinator restarted on a survivor and a new averaged version",
                         Duration.ofSeconds(90), survivors, survivorLogs, () -> {
                             poll.run();
+                            if (System.nanoTime() >= nextTrickle[0]) {
+                                try {
+                                    produce(producer, gen, input, 40, seq, sent);
+                                } catch (Exception e) {
+                                    throw new IllegalStateException("producing more frames failed", e);
+                                }
+                                nextTrickle[0] = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                            }
                             boolean moved = false;
                             for (Path log : survivorLogs) {
                                 moved |= read(log).contains(SEG_COORDINATOR);
