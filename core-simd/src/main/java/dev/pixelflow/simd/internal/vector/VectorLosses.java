@@ -316,7 +316,9 @@ final class VectorLosses {
                 e.intoArray(buf, c * SCE_PASS + j);
             }
             z.intoArray(buf, zAt + j);
-            swd.intoArray(buf, swdAt + j);
+            if (smoothing != 0f) {
+                swd.intoArray(buf, swdAt + j); // read by sceLoss only with smoothing
+            }
         }
     }
 
