@@ -215,18 +215,45 @@ class SoftmaxKernelTest {
         }
     }
 
+    /**
+     * An infinite logit is valid input, and its pixel's loss is NaN as in PyTorch (inf - inf in the log-sum-exp):
+     * the two-class path, which evaluates one exponential per pixel, must not turn +inf into a finite loss.
+     */
+    @Test
+    void infiniteLogitGivesNaNLikeTheScalarKernel() {
+        for (int classes : new int[] {2, 3}) {
+            for (float inf : new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                try (Arena arena = Arena.ofShared()) {
+                    int spatial = 37;
+                    Case c = random(arena, new SplittableRandom(5), 1, classes, spatial, false, 0f, 255f, 0, null);
+                    c.y().setAtIndex(F, 20, 0f);
+                    c.x().setAtIndex(F, spatial + 20, inf);
+                    Out s = run(arena, scalar, null, c, true);
+                    Out v = run(arena, vector, null, c, true);
+                    String what = "C=" + classes + " logit " + inf;
+                    assertEquals(Double.isNaN(s.sum()), Double.isNaN(v.sum()), what + ": " + s.sum() + " vs " + v.sum());
+                    assertEquals(inf > 0, Double.isNaN(v.sum()), what);
+                    if (inf < 0) {
+                        assertClose(s, v, c, what);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void invalidInputReturnsNaNWithoutWritingNaN() {
         for (Kernels k : new Kernels[] {scalar, vector}) {
-            for (int bad = 0; bad < 4; bad++) {
+            // two classes take their own vector path
+            for (int bad = 0; bad < 8; bad++) {
                 try (Arena arena = Arena.ofShared()) {
-                    int classes = 3;
+                    int classes = bad < 4 ? 3 : 2;
                     int spatial = 37;
                     Case c = random(arena, new SplittableRandom(bad), 1, classes, spatial, false, 0f, 255f, 0.1,
                             null);
-                    switch (bad) {
+                    switch (bad % 4) {
                         case 0 -> c.x().setAtIndex(F, spatial + 20, Float.NaN);
-                        case 1 -> c.y().setAtIndex(F, 20, 3f);
+                        case 1 -> c.y().setAtIndex(F, 20, classes);
                         case 2 -> c.y().setAtIndex(F, 20, 1.5f);
                         default -> {
                             // a NaN logit under an ignored label is still rejected
@@ -242,7 +269,7 @@ class SoftmaxKernelTest {
                     for (long i = 0; i < c.logits(); i++) {
                         assertTrue(Float.isFinite(g.getAtIndex(F, i)), "grad at " + i);
                     }
-                    if (bad == 1 || bad == 2) {
+                    if (bad % 4 == 1 || bad % 4 == 2) {
                         assertTrue(Double.isNaN(k.softmaxLabelWeightSum(null, c.y(), c.pixels(), classes, null,
                                 255f)), "label sum, bad input " + bad);
                     }

@@ -38,6 +38,11 @@ final class VectorLosses {
     private static final int SCE_COEF = 6;
     private static final int SCE_LOSS = 7;
     private static final int SCE_ROWS = 8;
+    /** Rows of the two-class sweeps (see {@link #sce2Run}), within the same scratch. */
+    private static final int SCE2_X0 = 0;
+    private static final int SCE2_X1 = 1;
+    private static final int SCE2_Y = 2;
+    private static final int SCE2_T = 3;
     private static final FloatVector V_ZERO = FloatVector.zero(S);
     private static final FloatVector V_ONE = FloatVector.broadcast(S, 1f);
     private static final FloatVector V_MAX = FloatVector.broadcast(S, Float.MAX_VALUE);
@@ -206,6 +211,7 @@ final class VectorLosses {
      * smoothing sum), {@link #sceLoss} (log-sum-exp, loss, gradient coefficient) and {@link #sceGrad} (the
      * gradient, overwriting the parked exp), then the outputs are copied out. Returns the sum of the sub-chunks'
      * lane-summed losses, or NaN, before the sub-chunk's outputs are written, at a NaN logit or a bad label.
+     * Two classes take {@link #sce2Run}.
      *
      * <p>Sweeps rather than one pass per pixel vector for the reason given at {@link #run}. Each sweep is its own
      * method: no vector crosses a call (the state is in the scratch array), and one method holding all four
@@ -219,6 +225,10 @@ final class VectorLosses {
         long rowBytes = spatial * 4;
         int p = SCE_PASS;
         float[] buf = Scratch.floats(Scratch.LOSS, (classes + SCE_ROWS) * p);
+        if (classes == 2) {
+            return sce2Run(xs, ys, xBase, yBase, rowBytes, s0, s1, w, wSum, ignore, smoothing, gradScale, gs, ls,
+                    buf);
+        }
         float sum = 0;
         for (long t0 = s0; t0 < s1; t0 += p) {
             int n = (int) Math.min(p, s1 - t0);
@@ -241,6 +251,128 @@ final class VectorLosses {
             }
         }
         return sum;
+    }
+
+    /**
+     * {@link #sceRun} for two classes, which binary segmentation uses: per sub-chunk the logits and labels are
+     * copied into the scratch rows {@link #SCE2_X0}, {@link #SCE2_X1} and {@link #SCE2_Y}, then two sweeps,
+     * {@link #sce2Exp} and {@link #sce2Rest}, compute what the general sweeps compute with one exponential per
+     * pixel instead of two.
+     */
+    private static float sce2Run(MemorySegment xs, MemorySegment ys, long xBase, long yBase, long rowBytes, long s0,
+                                 long s1, float[] w, float wSum, float ignore, float smoothing, float gradScale,
+                                 MemorySegment gs, MemorySegment ls, float[] buf) {
+        int p = SCE_PASS;
+        float sum = 0;
+        for (long t0 = s0; t0 < s1; t0 += p) {
+            int n = (int) Math.min(p, s1 - t0);
+            long xFirst = (xBase + t0) * 4;
+            long yFirst = (yBase + t0) * 4;
+            MemorySegment.copy(xs, F, xFirst, buf, sceRow(2, SCE2_X0), n);
+            MemorySegment.copy(xs, F, xFirst + rowBytes, buf, sceRow(2, SCE2_X1), n);
+            MemorySegment.copy(ys, F, yFirst, buf, sceRow(2, SCE2_Y), n);
+            if (!sce2Exp(n, ignore, buf)) {
+                return Float.NaN;
+            }
+            sum += sce2Rest(n, w, wSum, ignore, smoothing, gradScale, ls != null, buf);
+            if (ls != null) {
+                MemorySegment.copy(buf, sceRow(2, SCE_LOSS), ls, F, yFirst, n);
+            }
+            if (gs != null) {
+                MemorySegment.copy(buf, 0, gs, F, xFirst, n);
+                MemorySegment.copy(buf, p, gs, F, xFirst + rowBytes, n);
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * Two classes, sweep A: exp(x_other - m) into row {@link #SCE2_T}, where m is the larger logit; the larger
+     * one's exp(0) = 1 needs no evaluation, so a pixel costs one exponential. False at a NaN logit or a label
+     * that is neither ignored nor 0 or 1.
+     */
+    private static boolean sce2Exp(int n, float ignore, float[] buf) {
+        int tAt = sceRow(2, SCE2_T);
+        int x0At = sceRow(2, SCE2_X0);
+        int x1At = sceRow(2, SCE2_X1);
+        int yAt = sceRow(2, SCE2_Y);
+        VectorMask<Float> bad = S.maskAll(false);
+        for (int j = 0; j < n; j += L) {
+            FloatVector x0 = FloatVector.fromArray(S, buf, x0At + j);
+            FloatVector x1 = FloatVector.fromArray(S, buf, x1At + j);
+            FloatVector y = FloatVector.fromArray(S, buf, yAt + j);
+            VectorMask<Float> ge = x0.compare(VectorOperators.GE, x1);
+            VectorMask<Float> label = y.compare(VectorOperators.EQ, 0f).or(y.compare(VectorOperators.EQ, 1f))
+                    .or(y.compare(VectorOperators.EQ, ignore));
+            bad = bad.or(x0.compare(VectorOperators.NE, x0)).or(x1.compare(VectorOperators.NE, x1)).or(label.not());
+            VectorMath.exp(x0.blend(x1, ge).sub(x1.blend(x0, ge))).intoArray(buf, tAt + j);
+        }
+        return !bad.anyTrue();
+    }
+
+    /**
+     * Two classes, sweep B: the loss, the gradient into class rows 0 and 1 and the loss per pixel (into
+     * {@link #SCE_LOSS} when asked), with the values of the general sweeps: the larger logit's exp is
+     * {@code (m - m) + 1}, which is 1, or NaN where m is infinite just as exp(m - m) would be. Returns the
+     * lane-summed loss of the sub-chunk.
+     */
+    private static float sce2Rest(int n, float[] w, float wSum, float ignore, float smoothing, float gradScale,
+                                  boolean losses, float[] buf) {
+        int tAt = sceRow(2, SCE2_T);
+        int x0At = sceRow(2, SCE2_X0);
+        int x1At = sceRow(2, SCE2_X1);
+        int yAt = sceRow(2, SCE2_Y);
+        int lossAt = sceRow(2, SCE_LOSS);
+        float keep = 1f - smoothing;
+        float sm = smoothing / 2;
+        float coefConst = sm * wSum;
+        float w0 = w == null ? 1f : w[0];
+        float w1 = w == null ? 1f : w[1];
+        float gKeep = gradScale * keep;
+        float smooth0 = gradScale * sm * w0;
+        float smooth1 = gradScale * sm * w1;
+        // built here, not taken from a constant: a static final vector as the start of a loop-carried value, or
+        // as one side of a vector chosen per iteration, makes C2 box the vector on every iteration
+        FloatVector acc = FloatVector.zero(S);
+        FloatVector w0v = FloatVector.broadcast(S, w0);
+        for (int j = 0; j < n; j += L) {
+            FloatVector x0 = FloatVector.fromArray(S, buf, x0At + j);
+            FloatVector x1 = FloatVector.fromArray(S, buf, x1At + j);
+            FloatVector y = FloatVector.fromArray(S, buf, yAt + j);
+            FloatVector t = FloatVector.fromArray(S, buf, tAt + j);
+            VectorMask<Float> ge = x0.compare(VectorOperators.GE, x1);
+            VectorMask<Float> is0 = y.compare(VectorOperators.EQ, 0f);
+            VectorMask<Float> is1 = y.compare(VectorOperators.EQ, 1f);
+            VectorMask<Float> skip = y.compare(VectorOperators.EQ, ignore);
+            FloatVector m = x1.blend(x0, ge);
+            FloatVector top = m.sub(m).add(V_ONE);
+            FloatVector e0 = t.blend(top, ge);
+            FloatVector e1 = top.blend(t, ge);
+            FloatVector z = e0.add(e1);
+            FloatVector wy = w0v.blend(w1, is1);
+            FloatVector logZ = VectorMath.log(z);
+            FloatVector l = m.sub(x0.blend(x1, is1)).add(logZ).mul(wy.mul(keep));
+            if (smoothing != 0f) {
+                FloatVector swd = V_ZERO.sub(x0.sub(m).mul(w0)).sub(x1.sub(m).mul(w1));
+                l = l.add(logZ.mul(wSum).add(swd).mul(sm));
+            }
+            l = l.blend(0f, skip);
+            acc = acc.add(l);
+            if (losses) {
+                l.intoArray(buf, lossAt + j);
+            }
+            FloatVector coef = wy.mul(keep).add(coefConst).mul(gradScale).div(z);
+            FloatVector wyk = wy.mul(gKeep);
+            FloatVector g0 = e0.mul(coef).sub(wyk, is0);
+            FloatVector g1 = e1.mul(coef).sub(wyk, is1);
+            if (smoothing != 0f) {
+                g0 = g0.sub(smooth0);
+                g1 = g1.sub(smooth1);
+            }
+            g0.blend(0f, skip).intoArray(buf, j);
+            g1.blend(0f, skip).intoArray(buf, SCE_PASS + j);
+        }
+        return Simd.sum(acc);
     }
 
     /** Offset of per-pixel row {@code k} in the softmax scratch (after the C class rows). */
@@ -293,31 +425,30 @@ final class VectorLosses {
 
     /**
      * Sweep B: exp(x - m) of every class into the class rows, its per-pixel sum ({@link #SCE_Z}) and, with
-     * smoothing, the weighted sum of (m - x) ({@link #SCE_SWD}).
+     * smoothing, the weighted sum of (m - x) ({@link #SCE_SWD}). Class row by class row, the per-pixel sums
+     * kept in their rows: the inner loop over pixels is long and its iterations independent, which lets C2 unroll
+     * it and the core overlap the exponentials of several vectors, where a loop over the few classes of one pixel
+     * vector could not.
      */
     private static void sceExp(MemorySegment xs, int classes, long rowBytes, long xFirst, int n, float[] w,
                                float smoothing, float[] buf) {
         int mAt = sceRow(classes, SCE_M);
         int zAt = sceRow(classes, SCE_Z);
         int swdAt = sceRow(classes, SCE_SWD);
-        FloatVector zero = FloatVector.zero(S);
-        for (int j = 0; j < n; j += L) {
-            FloatVector m = FloatVector.fromArray(S, buf, mAt + j);
-            FloatVector z = zero;
-            FloatVector swd = zero;
-            long off = xFirst + j * 4L;
-            for (int c = 0; c < classes; c++, off += rowBytes) {
-                FloatVector d = FloatVector.fromMemorySegment(S, xs, off, Simd.ORDER).sub(m);
+        long off = xFirst;
+        for (int c = 0; c < classes; c++, off += rowBytes) {
+            int row = c * SCE_PASS;
+            float wc = w == null ? 1f : w[c];
+            for (int j = 0; j < n; j += L) {
+                FloatVector d = FloatVector.fromMemorySegment(S, xs, off + j * 4L, Simd.ORDER)
+                        .sub(FloatVector.fromArray(S, buf, mAt + j));
                 FloatVector e = VectorMath.exp(d);
-                z = z.add(e);
+                e.intoArray(buf, row + j);
+                (c == 0 ? e : FloatVector.fromArray(S, buf, zAt + j).add(e)).intoArray(buf, zAt + j);
                 if (smoothing != 0f) {
-                    swd = w == null ? swd.sub(d) : swd.sub(d.mul(w[c]));
+                    FloatVector sw = c == 0 ? FloatVector.zero(S) : FloatVector.fromArray(S, buf, swdAt + j);
+                    sw.sub(d.mul(wc)).intoArray(buf, swdAt + j);
                 }
-                e.intoArray(buf, c * SCE_PASS + j);
-            }
-            z.intoArray(buf, zAt + j);
-            if (smoothing != 0f) {
-                swd.intoArray(buf, swdAt + j); // read by sceLoss only with smoothing
             }
         }
     }
