@@ -25,10 +25,13 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -95,7 +98,9 @@ import org.openjdk.jmh.runner.IterationType;
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3)
+// 30 warm-up operations: the job's JVM also carries Kafka, Pekko and Scala code, and on one shared core C2 still
+// took a quarter of the CPU after 8 operations (bench/RESULTS.md, "Frame size: 48x48 and 128x128")
+@Warmup(iterations = 30)
 @Measurement(iterations = 10)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
         "--sun-misc-unsafe-memory-access=allow"})
@@ -153,6 +158,7 @@ public class PipelineBenchmark {
         final ActorSystem<Void> system;
         final FramePipeline.Running running;
         final KafkaProducer<String, byte[]> producer;
+        private final Set<String> pinnedCallers = ConcurrentHashMap.newKeySet();
 
         Job(Config config) {
             settings = PipelineSettings.fromConfig(config);
@@ -165,9 +171,14 @@ public class PipelineBenchmark {
                     broker.createTopic(t, 1);
                 }
                 String bootstrap = broker.bootstrapServers();
+                Set<String> before = threadIds();
                 producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                         ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5),
                         new StringSerializer(), new ByteArraySerializer());
+                // the producer's network thread is the benchmark's, not the job's: it goes with the broker
+                Set<String> started = threadIds();
+                started.removeAll(before);
+                pinToBrokerCpus(started);
                 system = ActorSystem.create(Behaviors.empty(), "pipeline-bench", config);
                 var classic = Adapter.toClassic(system);
                 // The group is new and reference.conf starts it at the earliest offset.
@@ -178,6 +189,17 @@ public class PipelineBenchmark {
             } catch (RuntimeException e) {
                 broker.close();
                 throw e;
+            }
+        }
+
+        /**
+         * Moves the calling thread (the JMH worker that sends the frames and reads the results: work of the job's
+         * upstream and downstream, not of the job) to the broker's CPUs, once per thread.
+         */
+        void pinCaller() {
+            String self = currentThreadId();
+            if (self != null && pinnedCallers.add(self)) {
+                pinToBrokerCpus(Set.of(self));
             }
         }
 
@@ -424,6 +446,7 @@ public class PipelineBenchmark {
 
     @Benchmark
     public long trainStream(TrainStream s) {
+        s.job.pinCaller();
         long next = s.job.send(s.values, i -> "camera-" + i % 8);
         s.job.awaitReleased(next);
         return next;
@@ -440,6 +463,7 @@ public class PipelineBenchmark {
 
     @Benchmark
     public long inferStream(InferStream s) {
+        s.job.pinCaller();
         return readResults(s, FRAMES, s.values);
     }
 
@@ -458,16 +482,56 @@ public class PipelineBenchmark {
      * With {@code -Dpixelflow.bench.broker-cpus=LIST} (e.g. {@code 1}), moves every thread of the broker JVM to
      * those CPUs ({@code taskset}), so that with the benchmark JVM confined to the other CPUs (run it under
      * {@code taskset -c 0}) the stream and in-memory paths get the same cores and the broker's own work, which
-     * a deployment runs on other machines, is not counted against the stream.
+     * a deployment runs on other machines, is not counted against the stream. The benchmark's own Kafka
+     * clients (its producer of frames and its reader of results, see {@link Job#pinCaller}) go there too: they
+     * stand for the job's upstream and downstream services.
      */
     static void pinBroker(LocalKafkaBroker broker) {
+        String cpus = brokerCpus();
+        if (cpus != null) {
+            taskset(List.of("taskset", "-a", "-p", "-c", cpus, Long.toString(broker.pid())));
+        }
+    }
+
+    private static String brokerCpus() {
         String cpus = System.getProperty("pixelflow.bench.broker-cpus");
-        if (cpus == null || cpus.isBlank()) {
+        return cpus == null || cpus.isBlank() ? null : cpus;
+    }
+
+    /** Moves the given threads of this JVM (Linux thread ids) to the broker's CPUs, when those are set. */
+    static void pinToBrokerCpus(Set<String> threadIds) {
+        String cpus = brokerCpus();
+        if (cpus == null) {
             return;
         }
+        for (String tid : threadIds) {
+            taskset(List.of("taskset", "-p", "-c", cpus, tid));
+        }
+    }
+
+    /** Linux thread ids of this JVM (empty where /proc is missing, and then nothing is pinned). */
+    static Set<String> threadIds() {
+        Set<String> ids = new HashSet<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            tasks.forEach(t -> ids.add(t.getFileName().toString()));
+        } catch (IOException e) {
+            return ids;
+        }
+        return ids;
+    }
+
+    /** The calling thread's Linux thread id, or null without /proc. */
+    static String currentThreadId() {
         try {
-            Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(broker.pid()))
-                    .redirectErrorStream(true).start();
+            return Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    private static void taskset(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("taskset failed: " + out);
