@@ -4,7 +4,6 @@ import static dev.pixelflow.simd.loss.BceArguments.F;
 
 import dev.pixelflow.simd.Ops;
 import dev.pixelflow.simd.Tensor;
-import dev.pixelflow.simd.internal.ComputePool;
 import dev.pixelflow.simd.internal.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -100,13 +99,19 @@ public final class BinaryCrossEntropy {
         }
         long spatial = channels == 0 ? 0 : logits.size() / ((long) batch * channels);
         long perImage = (long) channels * spatial;
+        if (ignoreMask == null) {
+            // every element counts, so every image has the same count and all reductions one gradient scale
+            long n = batch * perImage;
+            boolean mean = reduction == Reduction.MEAN || reduction == Reduction.MEAN_PER_IMAGE;
+            double scale = !mean ? 1.0 : n == 0 ? 0.0 : 1.0 / n;
+            double total = fastPath(logits, target, weight, grad, lossMap, batch, channels, spatial, (float) scale);
+            if (!Double.isNaN(total)) {
+                return (float) (mean ? total * scale : total);
+            }
+        }
         long[] counted = BceArguments.countedPerImage(ignoreMask, batch, perImage);
         double[] scale = BceArguments.gradScale(reduction, counted);
         double[] sums = new double[batch];
-        if (ignoreMask == null && fastPath(logits, target, weight, grad, lossMap, batch, channels, spatial, scale,
-                sums)) {
-            return BceArguments.reduce(reduction, sums, counted);
-        }
         MemorySegment xs = logits.segment();
         MemorySegment ys = target.segment();
         MemorySegment ws = weight == null ? null : weight.segment();
@@ -162,30 +167,20 @@ public final class BinaryCrossEntropy {
     }
 
     /**
-     * The unmasked case on the kernel layer, one image slice per call; false when the kernel reports an invalid
-     * input (the caller then reruns the checking loop, which names the position).
+     * The unmasked case on the kernel layer, the whole batch in one call (no per-image slices: nothing is allocated
+     * per frame); returns the sum of the per-element losses, or NaN when the kernel reports an invalid input (the
+     * caller then reruns the checking loop, which names the position).
      */
-    private boolean fastPath(Tensor logits, Tensor target, Tensor weight, Tensor grad, Tensor lossMap, int batch,
-            int channels, long spatial, double[] scale, double[] sums) {
+    private double fastPath(Tensor logits, Tensor target, Tensor weight, Tensor grad, Tensor lossMap, int batch,
+            int channels, long spatial, float scale) {
         Kernels k = LossThreads.kernels(provider);
-        ComputePool pool = LossThreads.pool(threads);
-        long bytes = (long) channels * spatial * Float.BYTES;
         MemorySegment pw = posWeight == null ? null : MemorySegment.ofArray(posWeight);
-        for (int b = 0; b < batch; b++) {
-            long off = b * bytes;
-            double sum = k.bceWithLogits(pool, slice(logits, off, bytes), slice(target, off, bytes),
-                    slice(weight, off, bytes), pw, 1, channels, spatial, (float) scale[b],
-                    slice(grad, off, bytes), slice(lossMap, off, bytes));
-            if (Double.isNaN(sum)) {
-                return false;
-            }
-            sums[b] = sum;
-        }
-        return true;
+        return k.bceWithLogits(LossThreads.pool(threads), logits.segment(), target.segment(), segment(weight), pw,
+                batch, channels, spatial, scale, segment(grad), segment(lossMap));
     }
 
-    private static MemorySegment slice(Tensor t, long offset, long bytes) {
-        return t == null ? null : t.segment().asSlice(offset, bytes);
+    private static MemorySegment segment(Tensor t) {
+        return t == null ? null : t.segment();
     }
 
     /** Builder; defaults: {@code MEAN}, no pos_weight, provider {@code AUTO}, all cores. */

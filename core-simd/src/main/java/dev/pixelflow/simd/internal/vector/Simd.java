@@ -34,6 +34,22 @@ final class Simd {
         return s.lane(0);
     }
 
+    /**
+     * {@link #sum} of the vector stored at {@code a[off, off + LANES)}, in scalar code and the same order, so with
+     * the same result bit for bit; overwrites those elements. For the end of a kernel method so large that C2 may
+     * have stopped inlining by then (its node count cut-off): a vector handed to a call that is not inlined is
+     * boxed, and {@link #sum} compiled on its own runs the Vector API's Java fallback, which allocates on every
+     * call. Storing the vector into the kernel's scratch array and summing from there allocates nothing either way.
+     */
+    static float sumLanes(float[] a, int off) {
+        for (int h = LANES / 2; h >= 1; h /= 2) {
+            for (int i = off; i < off + h; i++) {
+                a[i] += a[i + h];
+            }
+        }
+        return a[off];
+    }
+
     @SuppressWarnings("unchecked")
     private static VectorShuffle<Float>[] halves() {
         int steps = Integer.numberOfTrailingZeros(LANES);

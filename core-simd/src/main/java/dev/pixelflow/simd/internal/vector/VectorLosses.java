@@ -26,7 +26,7 @@ final class VectorLosses {
     private static final int LABEL_CHUNK = 128;
     /** Elements per sweep of the BCE kernel: its three scratch rows (6 kB) and the inputs stay in L1. */
     private static final int PASS = 512;
-    /** Pixels per sub-chunk of the softmax kernel: C + 8 scratch rows of 1 kB each. */
+    /** Pixels per sub-chunk of the softmax kernel: C + 8 scratch rows of 1 kB each, then one vector for the sum. */
     private static final int SCE_PASS = 256;
     /** Per-pixel rows of the softmax scratch, after the C class rows (see {@link #sceRun}). */
     private static final int SCE_M = 0;
@@ -110,7 +110,7 @@ final class VectorLosses {
      */
     private static float run(MemorySegment xs, MemorySegment ys, MemorySegment ws, float p, long from, long to,
                              float gradScale, MemorySegment gs, MemorySegment ls) {
-        float[] buf = Scratch.floats(Scratch.LOSS, 3 * PASS);
+        float[] buf = Scratch.floats(Scratch.LOSS, 3 * PASS + L);
         FloatVector pm1 = FloatVector.broadcast(S, p - 1f);
         FloatVector pv = FloatVector.broadcast(S, p);
         FloatVector scale = FloatVector.broadcast(S, gradScale);
@@ -165,7 +165,8 @@ final class VectorLosses {
                 MemorySegment.copy(buf, 2 * PASS, ls, F, base, n);
             }
         }
-        return Simd.sum(acc);
+        acc.intoArray(buf, 3 * PASS);
+        return Simd.sumLanes(buf, 3 * PASS); // not Simd.sum(acc): see sumLanes
     }
 
     // ------------------------------------------------------------------ softmax cross-entropy
@@ -224,7 +225,7 @@ final class VectorLosses {
         long yBase = b * spatial;
         long rowBytes = spatial * 4;
         int p = SCE_PASS;
-        float[] buf = Scratch.floats(Scratch.LOSS, (classes + SCE_ROWS) * p);
+        float[] buf = Scratch.floats(Scratch.LOSS, (classes + SCE_ROWS) * p + L);
         if (classes == 2) {
             return sce2Run(xs, ys, xBase, yBase, rowBytes, s0, s1, w, wSum, ignore, smoothing, gradScale, gs, ls,
                     buf);
@@ -372,7 +373,8 @@ final class VectorLosses {
             g0.blend(0f, skip).intoArray(buf, j);
             g1.blend(0f, skip).intoArray(buf, SCE_PASS + j);
         }
-        return Simd.sum(acc);
+        acc.intoArray(buf, sceRow(2, SCE_ROWS));
+        return Simd.sumLanes(buf, sceRow(2, SCE_ROWS));
     }
 
     /** Offset of per-pixel row {@code k} in the softmax scratch (after the C class rows). */
@@ -488,7 +490,8 @@ final class VectorLosses {
             }
             wy.mul(keep).add(coefConst).mul(gradScale).div(z).intoArray(buf, coefAt + j);
         }
-        return Simd.sum(acc);
+        acc.intoArray(buf, sceRow(classes, SCE_ROWS));
+        return Simd.sumLanes(buf, sceRow(classes, SCE_ROWS));
     }
 
     /**

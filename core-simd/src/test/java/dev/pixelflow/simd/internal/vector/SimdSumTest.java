@@ -41,6 +41,26 @@ class SimdSumTest {
     }
 
     @Test
+    void sumLanesOfAStoredVectorIsTheSameSum() {
+        SplittableRandom r = new SplittableRandom(12);
+        int off = 3;
+        float[] a = new float[off + Simd.LANES + 2];
+        for (int c = 0; c < 2000; c++) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) ((2 * r.nextDouble() - 1) * Math.exp(6 * r.nextDouble()));
+            }
+            FloatVector v = FloatVector.fromArray(Simd.SPECIES, a, off);
+            float want = Simd.sum(v);
+            float before = a[off - 1];
+            float after = a[off + Simd.LANES];
+            float got = Simd.sumLanes(a, off);
+            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got), "case " + c);
+            assertEquals(before, a[off - 1], "wrote before the vector");
+            assertEquals(after, a[off + Simd.LANES], "wrote after the vector");
+        }
+    }
+
+    @Test
     void sumsSpecialValues() {
         float[] v = new float[Simd.LANES];
         v[0] = Float.POSITIVE_INFINITY;
