@@ -23,7 +23,7 @@ class BenchmarkListTest {
             list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         for (String bench : List.of("GemmBenchmark", "ConvBenchmark", "BceBenchmark", "SoftmaxCrossEntropyBenchmark",
-                "NormalizerBenchmark", "MiningBenchmark", "TrainingBenchmark", "CodecBenchmark")) {
+                "NormalizerBenchmark", "MiningBenchmark", "TrainingBenchmark", "CodecBenchmark", "MemoryTrafficBenchmark")) {
             assertTrue(list.contains("dev.pixelflow.bench." + bench), bench + " is not in the JMH benchmark list");
         }
     }
