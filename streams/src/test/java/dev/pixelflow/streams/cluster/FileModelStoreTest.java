@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pixelflow.simd.checkpoint.Checkpoint;
+import dev.pixelflow.simd.checkpoint.CheckpointFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,18 +34,42 @@ class FileModelStoreTest {
     @Test
     void rejectsDamagedFilesAndBadKeys(@TempDir Path dir) throws Exception {
         FileModelStore store = new FileModelStore(dir);
-        store.save("m", 1, new float[] {1f, 2f});
+        store.save("m", 1, new float[] {1f, 2f, 3f, 4f});
         Path f = store.file("m");
-        byte[] b = Files.readAllBytes(f);
-        b[22] ^= 1;
-        Files.write(f, b);
+        byte[] good = Files.readAllBytes(f);
+
+        byte[] flipped = good.clone();
+        flipped[flipped.length / 2] ^= 1;
+        Files.write(f, flipped);
         IOException e = assertThrows(IOException.class, () -> store.load("m"));
-        assertTrue(e.getMessage().contains("checksum"), e.getMessage());
-        Files.write(f, new byte[] {1, 2, 3});
+        assertTrue(e.getMessage().contains("checksum") && e.getMessage().contains("m.avg"), e.getMessage());
+
+        Files.write(f, Arrays.copyOf(good, good.length - 9));
         e = assertThrows(IOException.class, () -> store.load("m"));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+
+        Files.write(f, new byte[] {1, 2, 3});
+        e = assertThrows(IOException.class, () -> store.load("m"));
+        assertTrue(e.getMessage().contains("too short"), e.getMessage());
+
         var bad = assertThrows(IllegalArgumentException.class, () -> store.file("../x"));
         assertTrue(bad.getMessage().contains("../x"), bad.getMessage());
+    }
+
+    @Test
+    void rejectsACheckpointOfSomethingElse(@TempDir Path dir) throws Exception {
+        FileModelStore store = new FileModelStore(dir);
+        CheckpointFiles.write(store.file("m"), Checkpoint.builder(5)
+                .parameter("conv1.weight", new int[] {2, 2}, new float[] {1f, 2f, 3f, 4f}).build());
+        IOException e = assertThrows(IOException.class, () -> store.load("m"));
+        assertTrue(e.getMessage().contains("not an averaged model"), e.getMessage());
+    }
+
+    @Test
+    void refusesToSaveNoParameters(@TempDir Path dir) {
+        FileModelStore store = new FileModelStore(dir);
+        var e = assertThrows(IllegalArgumentException.class, () -> store.save("m", 1, new float[0]));
+        assertTrue(e.getMessage().contains("needs parameters"), e.getMessage());
     }
 
     @Test
