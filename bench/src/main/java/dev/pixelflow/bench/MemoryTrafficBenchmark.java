@@ -27,10 +27,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The memory-bandwidth yardstick of the loss benchmarks: the least traffic of a loss and gradient call, moved
- * with as little arithmetic as possible, on the same tensors, the same thread pool and in the same JMH run as
- * {@link BceBenchmark} and {@link SoftmaxCrossEntropyBenchmark}. A loss's share of this machine's bandwidth is
- * then this benchmark's time divided by the loss's, measured minutes apart instead of taken from a figure noted
- * on another day (on this shared 2-core machine the reachable bandwidth moves by tens of percent over a day).
+ * with as little arithmetic as possible, on tensors of the same shapes, with the same thread pool and in the same
+ * JMH run as {@link BceBenchmark} and {@link SoftmaxCrossEntropyBenchmark}. A loss's share of the machine's
+ * bandwidth is then this benchmark's time divided by the loss's, both measured minutes apart, instead of a
+ * figure noted on another day or another machine (on a shared VM the reachable bandwidth moves by tens of percent
+ * over a day, and tensors of 20-50 MB sit partly in a large L3 cache).
  *
  * <p>{@code traffic} names the loss and its shape:
  * <ul>
@@ -55,8 +56,9 @@ public class MemoryTrafficBenchmark {
     /** Floats per row and step; also the unit of work handed to the pool. */
     private static final int CHUNK = 2048;
 
+    /** The loss benchmarks' shapes, and one 768 MB case that no cache holds: the DRAM bandwidth. */
     @Param({"bce:16x1x512x512", "bce:16x3x128x128", "sce:16x2x256x256", "sce:16x5x128x128",
-            "sce:16x3x128x128"})
+            "sce:16x3x128x128", "bce:16x4x1024x1024"})
     public String traffic;
 
     /** Threads of the pool, as in the loss benchmarks. */
