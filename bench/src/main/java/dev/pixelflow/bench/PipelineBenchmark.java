@@ -98,9 +98,11 @@ import org.openjdk.jmh.runner.IterationType;
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-// 30 warm-up operations: the job's JVM also carries Kafka, Pekko and Scala code, and on one shared core C2 still
-// took a quarter of the CPU after 8 operations (bench/RESULTS.md, "Frame size: 48x48 and 128x128")
-@Warmup(iterations = 30)
+// 100 warm-up operations: the job's JVM also carries Kafka, Pekko and Scala code, and on one shared core C2 still
+// took a quarter of the CPU after 8 operations (bench/RESULTS.md, "Frame size: 48x48 and 128x128"); warm-up is
+// counted in operations, so the faster the machine, the less time C2 gets: 30 were enough on a Zen 3 machine,
+// not on a Zen 5 one ("The streaming job on a Zen 5 machine")
+@Warmup(iterations = 100)
 @Measurement(iterations = 10)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
         "--sun-misc-unsafe-memory-access=allow"})
