@@ -11,6 +11,8 @@ import argparse
 import json
 import statistics
 
+import jmh_table
+
 DRAM_CASE = "bce:16x4x1024x1024"
 
 
@@ -31,8 +33,7 @@ def jmh_medians(path):
     out = {}
     for r in json.load(open(path)):
         name = r["benchmark"].rsplit(".", 2)[-2] + "." + r["benchmark"].rsplit(".", 1)[-1]
-        raw = [v for fork in r["primaryMetric"]["rawData"] for v in fork]
-        out[(name, tuple(sorted(r.get("params", {}).items())))] = statistics.median(raw)
+        out[(name, tuple(sorted(r.get("params", {}).items())))] = statistics.median(jmh_table.samples(r))
     return out
 
 

@@ -37,12 +37,17 @@ def quartiles(xs):
     return q[0], q[2]
 
 
+def samples(r):
+    """Every measured iteration of every fork of one JMH result."""
+    return [v for fork in r["primaryMetric"]["rawData"] for v in fork]
+
+
 def main(paths):
     rows = []
     for path in paths:
         with open(path) as f:
             for r in json.load(f):
-                raw = [v for fork in r["primaryMetric"]["rawData"] for v in fork]
+                raw = samples(r)
                 unit = r["primaryMetric"]["scoreUnit"]
                 scale = UNIT_TO_SECONDS.get(unit)
                 med = statistics.median(raw)

@@ -25,8 +25,8 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -517,7 +517,7 @@ public class PipelineBenchmark {
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             tasks.forEach(t -> ids.add(t.getFileName().toString()));
         } catch (IOException e) {
-            return ids;
+            // no /proc: nothing to pin
         }
         return ids;
     }
