@@ -264,17 +264,40 @@ public class PipelineBenchmark {
     public static class TrainStream {
         Job job;
         List<byte[]> values;
+        int size;
+        final ThreadCpu cpu = new ThreadCpu();
+        boolean measuring;
 
         @Setup(Level.Trial)
         public void setUp(Shape shape) {
+            size = shape.size;
             values = encode(frames(shape.size, MixedFrames.Kind.SEGMENTATION_LABELLED, TRAIN_SEED));
             job = new Job(config(shape.size, true, false));
             job.awaitReleased(job.send(values.subList(0, job.settings.segmentation().batchSize()), i -> "prime"));
         }
 
+        @Setup(Level.Iteration)
+        public void iteration(IterationParams params) {
+            measuring = params.getType() == IterationType.MEASUREMENT;
+            if (measuring) {
+                cpu.begin();
+            }
+        }
+
+        @TearDown(Level.Iteration)
+        public void iterationDone() {
+            if (measuring) {
+                cpu.end();
+            }
+        }
+
         @TearDown(Level.Trial)
         public void tearDown() throws Exception {
-            job.close();
+            try {
+                writeCpu("trainStream", size, cpu);
+            } finally {
+                job.close();
+            }
         }
     }
 
@@ -305,9 +328,12 @@ public class PipelineBenchmark {
         boolean measuring;
         long[] latencies = new long[4 * FRAMES];
         int latencyCount;
+        int size;
+        final ThreadCpu cpu = new ThreadCpu();
 
         @Setup(Level.Trial)
         public void setUp(Shape shape) {
+            size = shape.size;
             values = encode(frames(shape.size, MixedFrames.Kind.SEGMENTATION_UNLABELLED, INFER_SEED));
             job = new Job(config(shape.size, true, true));
             results = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, job.broker.bootstrapServers(),
@@ -325,6 +351,16 @@ public class PipelineBenchmark {
         @Setup(Level.Iteration)
         public void iteration(IterationParams params) {
             measuring = params.getType() == IterationType.MEASUREMENT;
+            if (measuring) {
+                cpu.begin();
+            }
+        }
+
+        @TearDown(Level.Iteration)
+        public void iterationDone() {
+            if (measuring) {
+                cpu.end();
+            }
         }
 
         void record(long nanos) {
@@ -338,6 +374,7 @@ public class PipelineBenchmark {
         public void tearDown() throws Exception {
             try {
                 writeLatencies(Arrays.copyOf(latencies, latencyCount));
+                writeCpu("inferStream", size, cpu);
             } finally {
                 try {
                     results.close();
@@ -432,9 +469,27 @@ public class PipelineBenchmark {
                 max %.2f ms
                 """, FRAMES, nanos.length, rank(nanos, 0.50), rank(nanos, 0.90), rank(nanos, 0.99),
                 nanos[nanos.length - 1] / 1e6);
+        writeResult("pipeline-latency-", text);
+    }
+
+    /**
+     * Writes and prints the CPU time per operation of the benchmark JVM's Java threads in the measured
+     * iterations: the job's threads (compute dispatcher, stream stages, its Kafka clients) and the
+     * benchmark's own producer and result reader, which {@code broker-cpus} moves off the job's CPUs.
+     */
+    private static void writeCpu(String benchmark, int size, ThreadCpu cpu) throws IOException {
+        String report = cpu.report(1);
+        if (!report.isEmpty()) {
+            writeResult("pipeline-cpu-", String.format(Locale.ROOT,
+                    "PipelineBenchmark.%s size %d: CPU per op (%d frames) of the benchmark JVM's Java threads%n%s",
+                    benchmark, size, FRAMES, report));
+        }
+    }
+
+    private static void writeResult(String prefix, String text) throws IOException {
         Path dir = Path.of("bench", "results");
         Files.createDirectories(dir);
-        Path file = dir.resolve("pipeline-latency-"
+        Path file = dir.resolve(prefix
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".txt");
         Files.writeString(file, text);
         System.out.print(text);
