@@ -260,21 +260,14 @@ public class PipelineBenchmark {
         public int size;
     }
 
-    @State(Scope.Benchmark)
-    public static class TrainStream {
-        Job job;
-        List<byte[]> values;
-        int size;
+    /**
+     * The CPU time of this JVM's threads in the measured iterations of a path (see {@link ThreadCpu}), written to
+     * {@code bench/results/pipeline-cpu-<timestamp>.txt} when its trial ends.
+     */
+    public abstract static class CpuAccounted {
         final ThreadCpu cpu = new ThreadCpu();
         boolean measuring;
-
-        @Setup(Level.Trial)
-        public void setUp(Shape shape) {
-            size = shape.size;
-            values = encode(frames(shape.size, MixedFrames.Kind.SEGMENTATION_LABELLED, TRAIN_SEED));
-            job = new Job(config(shape.size, true, false));
-            job.awaitReleased(job.send(values.subList(0, job.settings.segmentation().batchSize()), i -> "prime"));
-        }
+        int size;
 
         @Setup(Level.Iteration)
         public void iteration(IterationParams params) {
@@ -291,10 +284,34 @@ public class PipelineBenchmark {
             }
         }
 
+        /** Writes and prints the CPU per operation of the measured iterations. */
+        void writeCpu(String benchmark) throws IOException {
+            String report = cpu.report(1);
+            if (!report.isEmpty()) {
+                writeResult("pipeline-cpu-", String.format(Locale.ROOT,
+                        "PipelineBenchmark.%s size %d: CPU per op (%d frames) of the benchmark JVM's threads%n%s",
+                        benchmark, size, FRAMES, report));
+            }
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class TrainStream extends CpuAccounted {
+        Job job;
+        List<byte[]> values;
+
+        @Setup(Level.Trial)
+        public void setUp(Shape shape) {
+            size = shape.size;
+            values = encode(frames(shape.size, MixedFrames.Kind.SEGMENTATION_LABELLED, TRAIN_SEED));
+            job = new Job(config(shape.size, true, false));
+            job.awaitReleased(job.send(values.subList(0, job.settings.segmentation().batchSize()), i -> "prime"));
+        }
+
         @TearDown(Level.Trial)
         public void tearDown() throws Exception {
             try {
-                writeCpu("trainStream", size, cpu);
+                writeCpu("trainStream");
             } finally {
                 job.close();
             }
@@ -302,12 +319,13 @@ public class PipelineBenchmark {
     }
 
     @State(Scope.Benchmark)
-    public static class TrainInMemory {
+    public static class TrainInMemory extends CpuAccounted {
         SegmentationModel model;
         List<List<Frame>> batches;
 
         @Setup(Level.Trial)
         public void setUp(Shape shape) {
+            size = shape.size;
             PipelineSettings s = PipelineSettings.fromConfig(config(shape.size, true, false));
             model = new SegmentationModel(s, Ops.defaults(), SEGMENTATION_MODEL_SEED);
             List<Frame> frames = frames(shape.size, MixedFrames.Kind.SEGMENTATION_LABELLED, TRAIN_SEED);
@@ -315,21 +333,22 @@ public class PipelineBenchmark {
         }
 
         @TearDown(Level.Trial)
-        public void tearDown() {
-            model.close();
+        public void tearDown() throws IOException {
+            try {
+                writeCpu("trainInMemory");
+            } finally {
+                model.close();
+            }
         }
     }
 
     @State(Scope.Benchmark)
-    public static class InferStream {
+    public static class InferStream extends CpuAccounted {
         Job job;
         List<byte[]> values;
         KafkaConsumer<String, byte[]> results;
-        boolean measuring;
         long[] latencies = new long[4 * FRAMES];
         int latencyCount;
-        int size;
-        final ThreadCpu cpu = new ThreadCpu();
 
         @Setup(Level.Trial)
         public void setUp(Shape shape) {
@@ -348,21 +367,6 @@ public class PipelineBenchmark {
                     values.subList(0, job.settings.inference().batchSize()));
         }
 
-        @Setup(Level.Iteration)
-        public void iteration(IterationParams params) {
-            measuring = params.getType() == IterationType.MEASUREMENT;
-            if (measuring) {
-                cpu.begin();
-            }
-        }
-
-        @TearDown(Level.Iteration)
-        public void iterationDone() {
-            if (measuring) {
-                cpu.end();
-            }
-        }
-
         void record(long nanos) {
             if (latencyCount == latencies.length) {
                 latencies = Arrays.copyOf(latencies, latencies.length * 2);
@@ -374,7 +378,7 @@ public class PipelineBenchmark {
         public void tearDown() throws Exception {
             try {
                 writeLatencies(Arrays.copyOf(latencies, latencyCount));
-                writeCpu("inferStream", size, cpu);
+                writeCpu("inferStream");
             } finally {
                 try {
                     results.close();
@@ -386,7 +390,7 @@ public class PipelineBenchmark {
     }
 
     @State(Scope.Benchmark)
-    public static class InferInMemory {
+    public static class InferInMemory extends CpuAccounted {
         Ops ops;
         OnlineModel segmentation;
         OnlineModel embedding;
@@ -395,6 +399,7 @@ public class PipelineBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(Shape shape) {
+            size = shape.size;
             PipelineSettings s = PipelineSettings.fromConfig(config(shape.size, true, true));
             // The job's initial snapshots: fresh models of the job's seeds (the stream never trains them here).
             segmentation = new SegmentationModel(s, Ops.defaults(), SEGMENTATION_MODEL_SEED);
@@ -411,11 +416,15 @@ public class PipelineBenchmark {
         }
 
         @TearDown(Level.Trial)
-        public void tearDown() {
-            inference.close();
-            ops.close();
-            segmentation.close();
-            embedding.close();
+        public void tearDown() throws IOException {
+            try {
+                writeCpu("inferInMemory");
+            } finally {
+                inference.close();
+                ops.close();
+                segmentation.close();
+                embedding.close();
+            }
         }
     }
 
@@ -470,20 +479,6 @@ public class PipelineBenchmark {
                 """, FRAMES, nanos.length, rank(nanos, 0.50), rank(nanos, 0.90), rank(nanos, 0.99),
                 nanos[nanos.length - 1] / 1e6);
         writeResult("pipeline-latency-", text);
-    }
-
-    /**
-     * Writes and prints the CPU time per operation of the benchmark JVM's Java threads in the measured
-     * iterations: the job's threads (compute dispatcher, stream stages, its Kafka clients) and the
-     * benchmark's own producer and result reader, which {@code broker-cpus} moves off the job's CPUs.
-     */
-    private static void writeCpu(String benchmark, int size, ThreadCpu cpu) throws IOException {
-        String report = cpu.report(1);
-        if (!report.isEmpty()) {
-            writeResult("pipeline-cpu-", String.format(Locale.ROOT,
-                    "PipelineBenchmark.%s size %d: CPU per op (%d frames) of the benchmark JVM's Java threads%n%s",
-                    benchmark, size, FRAMES, report));
-        }
     }
 
     private static void writeResult(String prefix, String text) throws IOException {
