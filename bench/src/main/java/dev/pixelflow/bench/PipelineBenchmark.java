@@ -286,7 +286,7 @@ public class PipelineBenchmark {
 
         /** Writes and prints the CPU per operation of the measured iterations. */
         void writeCpu(String benchmark) throws IOException {
-            String report = cpu.report(1);
+            String report = cpu.report();
             if (!report.isEmpty()) {
                 writeResult("pipeline-cpu-", String.format(Locale.ROOT,
                         "PipelineBenchmark.%s size %d: CPU per op (%d frames) of the benchmark JVM's threads%n%s",

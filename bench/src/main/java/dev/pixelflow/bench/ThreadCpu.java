@@ -10,9 +10,11 @@ import java.util.TreeMap;
 
 /**
  * CPU time of this JVM's Java threads, grouped by name with the numbers taken out ("...-dispatcher-12" and
- * "...-dispatcher-7" are one group), summed over measured intervals. It says where a benchmark's CPU goes
- * besides the thread that does the work (stream stages, Kafka clients, other pools). JIT and GC threads are not
- * Java threads and are not counted (see bench/tools/thread_cpu.py for those).
+ * "...-dispatcher-7" are one group), summed over measured intervals, with the wall time and the whole process's
+ * CPU time of the same intervals. It says where a benchmark's CPU goes besides the thread that does the work
+ * (stream stages, Kafka clients, other pools). The JIT compiler and GC threads are not Java threads: they show
+ * only in the process's CPU, as its excess over the Java threads' (bench/tools/thread_cpu.py names them). A
+ * thread that both starts and ends within an interval is not counted.
  */
 final class ThreadCpu {
     private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -74,12 +76,15 @@ final class ThreadCpu {
         return threadName.replaceAll("[0-9]+", "#");
     }
 
-    /** CPU milliseconds per operation of each group, largest first, and their sum. */
-    String report(int operationsPerInterval) {
+    /**
+     * Milliseconds per interval (one operation of a single-shot benchmark): wall time, process CPU, the Java
+     * threads' CPU, then each group's, largest first (groups under 0.05 ms left out). Empty without an interval.
+     */
+    String report() {
         if (intervals == 0) {
             return "";
         }
-        double ops = (double) intervals * operationsPerInterval;
+        double ops = intervals;
         StringBuilder out = new StringBuilder();
         long all = totals.values().stream().mapToLong(Long::longValue).sum();
         out.append(String.format(Locale.ROOT, "%8.1f ms  wall time%n", wallTotal / 1e6 / ops));
