@@ -101,7 +101,8 @@ import org.openjdk.jmh.runner.IterationType;
 // 100 warm-up operations: the job's JVM also carries Kafka, Pekko and Scala code, and on one shared core C2 still
 // took a quarter of the CPU after 8 operations (bench/RESULTS.md, "Frame size: 48x48 and 128x128"); warm-up is
 // counted in operations, so the faster the machine, the less time C2 gets: 30 were enough on a Zen 3 machine,
-// not on a Zen 5 one ("The streaming job on a Zen 5 machine")
+// not on a Zen 5 one ("The streaming job on a Zen 5 machine"); at 48x48 even 100 leave C2 a tail of Kafka and Pekko
+// code to compile, which 300 finish ("The JIT's tail at 48x48"), but 300 would take 35 minutes per fork at 128x128
 @Warmup(iterations = 100)
 @Measurement(iterations = 10)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
@@ -269,6 +270,11 @@ public class PipelineBenchmark {
         boolean measuring;
         int size;
 
+        @Setup(Level.Trial)
+        public void frameSize(Shape shape) {
+            size = shape.size;
+        }
+
         @Setup(Level.Iteration)
         public void iteration(IterationParams params) {
             measuring = params.getType() == IterationType.MEASUREMENT;
@@ -302,7 +308,6 @@ public class PipelineBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(Shape shape) {
-            size = shape.size;
             values = encode(frames(shape.size, MixedFrames.Kind.SEGMENTATION_LABELLED, TRAIN_SEED));
             job = new Job(config(shape.size, true, false));
             job.awaitReleased(job.send(values.subList(0, job.settings.segmentation().batchSize()), i -> "prime"));
@@ -325,7 +330,6 @@ public class PipelineBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(Shape shape) {
-            size = shape.size;
             PipelineSettings s = PipelineSettings.fromConfig(config(shape.size, true, false));
             model = new SegmentationModel(s, Ops.defaults(), SEGMENTATION_MODEL_SEED);
             List<Frame> frames = frames(shape.size, MixedFrames.Kind.SEGMENTATION_LABELLED, TRAIN_SEED);
@@ -352,7 +356,6 @@ public class PipelineBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(Shape shape) {
-            size = shape.size;
             values = encode(frames(shape.size, MixedFrames.Kind.SEGMENTATION_UNLABELLED, INFER_SEED));
             job = new Job(config(shape.size, true, true));
             results = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, job.broker.bootstrapServers(),
@@ -399,7 +402,6 @@ public class PipelineBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(Shape shape) {
-            size = shape.size;
             PipelineSettings s = PipelineSettings.fromConfig(config(shape.size, true, true));
             // The job's initial snapshots: fresh models of the job's seeds (the stream never trains them here).
             segmentation = new SegmentationModel(s, Ops.defaults(), SEGMENTATION_MODEL_SEED);
