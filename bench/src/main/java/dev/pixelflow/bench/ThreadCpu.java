@@ -1,12 +1,16 @@
 package dev.pixelflow.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * CPU time of this JVM's Java threads, grouped by name with the numbers taken out ("...-dispatcher-12" and
@@ -15,6 +19,11 @@ import java.util.TreeMap;
  * (stream stages, Kafka clients, other pools). The JIT compiler and GC threads are not Java threads: they show
  * only in the process's CPU, as its excess over the Java threads' (bench/tools/thread_cpu.py names them). A
  * thread that both starts and ends within an interval is not counted.
+ *
+ * <p>On Linux it also counts the process's context switches (all native threads, from
+ * {@code /proc/self/task/<tid>/status}): a thread that parks and is woken again costs a voluntary switch each
+ * time, which on a virtual machine is expensive, so this says how often the stream's threads hand work to each
+ * other.
  */
 final class ThreadCpu {
     private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -28,6 +37,8 @@ final class ThreadCpu {
     private long wallStart;
     private long processTotal;
     private long wallTotal;
+    private Map<String, Long> switchesStart = Map.of();
+    private final Map<String, Long> switchesTotal = new TreeMap<>();
 
     ThreadCpu() {
         if (!mx.isThreadCpuTimeSupported()) {
@@ -48,6 +59,7 @@ final class ThreadCpu {
         }
         start = cpu;
         names = named;
+        switchesStart = contextSwitches();
         processStart = os.getProcessCpuTime();
         wallStart = System.nanoTime();
     }
@@ -66,9 +78,42 @@ final class ThreadCpu {
             String name = names.getOrDefault(t.getThreadId(), t.getThreadName());
             totals.merge(group(name), used, Long::sum);
         }
+        contextSwitches().forEach((name, n) ->
+                switchesTotal.merge(name, n - switchesStart.getOrDefault(name, 0L), Long::sum));
         processTotal += os.getProcessCpuTime() - processStart;
         wallTotal += System.nanoTime() - wallStart;
         intervals++;
+    }
+
+    /**
+     * Context switches (voluntary + involuntary) of all live native threads of this process so far, by thread
+     * group of the kernel's thread name (the Java name cut to 15 characters, so "pipeline-bench-..." covers all
+     * of the job's Pekko threads); empty where {@code /proc} is not readable (not Linux).
+     */
+    static Map<String, Long> contextSwitches() {
+        Map<String, Long> sum = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = "?";
+                    long n = 0;
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("Name:")) {
+                            name = group(line.substring(5).trim());
+                        } else if (line.startsWith("voluntary_ctxt_switches:")
+                                || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            n += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                    sum.merge(name, n, Long::sum);
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return sum;
     }
 
     /** A thread's group: its name with runs of digits replaced by '#'. */
@@ -77,8 +122,8 @@ final class ThreadCpu {
     }
 
     /**
-     * Milliseconds per interval (one operation of a single-shot benchmark): wall time, process CPU, the Java
-     * threads' CPU, then each group's, largest first (groups under 0.05 ms left out). Empty without an interval.
+     * Per interval (one operation of a single-shot benchmark): wall time and process CPU in milliseconds, context
+     * switches (where counted), the Java threads' CPU, then each group's, largest first (groups under 0.05 ms left out). Empty without an interval.
      */
     String report() {
         if (intervals == 0) {
@@ -90,6 +135,16 @@ final class ThreadCpu {
         out.append(String.format(Locale.ROOT, "%8.1f ms  wall time%n", wallTotal / 1e6 / ops));
         out.append(String.format(Locale.ROOT, "%8.1f ms  process CPU (all threads, JIT and GC included)%n",
                 processTotal / 1e6 / ops));
+        long switches = switchesTotal.values().stream().mapToLong(Long::longValue).sum();
+        if (switches > 0) {
+            out.append(String.format(Locale.ROOT, "%8.0f     context switches of the process; by kernel thread name:",
+                    switches / ops));
+            switchesTotal.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .filter(e -> e.getValue() / ops >= 1).limit(6)
+                    .forEach(e -> out.append(String.format(Locale.ROOT, " %s %.0f,", e.getKey(), e.getValue() / ops)));
+            out.setLength(out.length() - 1);
+            out.append(System.lineSeparator());
+        }
         out.append(String.format(Locale.ROOT, "%8.1f ms  Java threads%n", all / 1e6 / ops));
         totals.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .filter(e -> e.getValue() / 1e6 / ops >= 0.05)
