@@ -39,6 +39,7 @@ import org.apache.pekko.kafka.ProducerSettings;
 import org.apache.pekko.kafka.javadsl.Committer;
 import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.kafka.javadsl.Producer;
+import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.SourceShape;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.OverflowStrategy;
@@ -65,7 +66,8 @@ import org.slf4j.LoggerFactory;
  *   frames with an identity  -> every n-th: held out (embedded, recall@1)
  *                               others: P x K sampler -> embedding ModelOwner (batch-hard triplet step)
  *   unlabelled frames        -> batch -> masks + embeddings from the latest snapshots
- * -> produce results -> offsets released in order (OffsetTracker) -> Committer.sink
+ * -> produce results (one producer envelope per batch) -> offsets released in order (OffsetTracker)
+ * -> Committer.sink
  * </pre>
  *
  * A frame's offset is committed only after everything produced for it is acknowledged (results) or its
@@ -76,11 +78,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every stage is bounded and back-pressured: a training step blocks its route's {@code mapAsync(1)}, its
  * bounded buffer fills, and the source slows down; inference runs concurrently in its own stage.
+ *
+ * <p>Threads: the models compute on {@value #COMPUTE_DISPATCHER}; the stream's stages and the Kafka consumer and
+ * producer stages run on {@value #STREAM_DISPATCHER}, two threads by default. Their work per frame is small and
+ * comes in many hand-offs (a poll's records, a batch's results, the producer's acknowledgements); on a pool of
+ * many threads each hand-off wakes a parked thread, a context switch that costs more than the work it carries.
+ * Routes emit one producer envelope per batch (a batch's results, or its offsets for the training routes), so
+ * the producer's acknowledgements come back once per batch too.
  */
 public final class FramePipeline {
     private static final Logger LOG = LoggerFactory.getLogger(FramePipeline.class);
     /** Dispatcher (see reference.conf) for model owners and inference: they block their thread while computing. */
     public static final String COMPUTE_DISPATCHER = "pixelflow.compute-dispatcher";
+    /** Dispatcher (see reference.conf) of the job's stream stages and Kafka client actors: few threads. */
+    public static final String STREAM_DISPATCHER = "pixelflow.stream-dispatcher";
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
     private static final int SEG = 0;
     private static final int EMB = 1;
@@ -219,7 +230,8 @@ public final class FramePipeline {
         // Stopped through a DrainingControl (in-flight frames finish and commit first), so the consumer stage
         // need not linger after stop (pekko.kafka.consumer.stop-timeout, 30 s by default).
         ConsumerSettings<String, byte[]> consumer = consumerSettings.withGroupId(s.groupId())
-                .withStopTimeout(Duration.ZERO);
+                .withStopTimeout(Duration.ZERO).withDispatcher(STREAM_DISPATCHER);
+        ProducerSettings<String, byte[]> producer = producerSettings.withDispatcher(STREAM_DISPATCHER);
         MetricsWindow metrics = new MetricsWindow();
         OffsetTracker tracker = new OffsetTracker();
         SnapshotHolder segSnapshots = new SnapshotHolder();
@@ -265,15 +277,15 @@ public final class FramePipeline {
                     return route(s, validate(s, env), identityFrames);
                 });
 
-        Flow<Routed, ProducerMessage.Envelope<String, byte[], CommittableOffset>, NotUsed> deadLetters =
+        Flow<Routed, ProducerMessage.Envelope<String, byte[], List<CommittableOffset>>, NotUsed> deadLetters =
                 Flow.<Routed>create().map(r -> {
                     FrameEnvelope.Failed f = (FrameEnvelope.Failed) r.envelope();
                     metrics.count("frames.dead-letter", 1);
                     LOG.debug("dead letter {}-{}@{}: {}", f.topic(), f.partition(), f.offset(), f.reason());
-                    return ProducerMessage.single(FrameFlows.deadLetter(f, dlqTopic), f.committableOffset());
+                    return ProducerMessage.single(FrameFlows.deadLetter(f, dlqTopic), List.of(f.committableOffset()));
                 });
 
-        Flow<Routed, ProducerMessage.Envelope<String, byte[], CommittableOffset>, NotUsed> segTraining =
+        Flow<Routed, ProducerMessage.Envelope<String, byte[], List<CommittableOffset>>, NotUsed> segTraining =
                 Flow.<Routed>create()
                         .map(r -> (FrameEnvelope.Decoded) r.envelope())
                         .buffer(s.bufferSize(), OverflowStrategy.backpressure())
@@ -289,9 +301,9 @@ public final class FramePipeline {
                                     segRef, reply -> new ModelOwner.Train(frames, reply), STEP_TIMEOUT,
                                     system.scheduler())).thenApply(t -> batch);
                         })
-                        .mapConcat(FramePipeline::passThroughAll);
+                        .map(FramePipeline::passThroughAll);
 
-        Flow<Routed, ProducerMessage.Envelope<String, byte[], CommittableOffset>, NotUsed> embTraining =
+        Flow<Routed, ProducerMessage.Envelope<String, byte[], List<CommittableOffset>>, NotUsed> embTraining =
                 Flow.<Routed>create()
                         .map(r -> (FrameEnvelope.Decoded) r.envelope())
                         .via(PkSampler.flow(PkSampler.Settings.of(s.embedding().identitiesPerBatch(),
@@ -308,9 +320,9 @@ public final class FramePipeline {
                                         system.scheduler()).thenApply(t -> b.items());
                             }
                         })
-                        .mapConcat(FramePipeline::passThroughAll);
+                        .map(FramePipeline::passThroughAll);
 
-        Flow<Routed, ProducerMessage.Envelope<String, byte[], CommittableOffset>, NotUsed> holdoutRoute =
+        Flow<Routed, ProducerMessage.Envelope<String, byte[], List<CommittableOffset>>, NotUsed> holdoutRoute =
                 inferenceBatches(s, holdoutEmbedder, compute, (batch, out) -> {
                     for (int i = 0; i < out.length; i++) {
                         if (out[i].embeddingValues() != null) {
@@ -321,19 +333,14 @@ public final class FramePipeline {
                     return passThroughAll(batch);
                 });
 
-        Flow<Routed, ProducerMessage.Envelope<String, byte[], CommittableOffset>, NotUsed> inferenceRoute =
+        Flow<Routed, ProducerMessage.Envelope<String, byte[], List<CommittableOffset>>, NotUsed> inferenceRoute =
                 inferenceBatches(s, inference, compute, (batch, out) -> {
-                    List<ProducerMessage.Envelope<String, byte[], CommittableOffset>> envs =
-                            new ArrayList<>(batch.size());
-                    for (int i = 0; i < out.length; i++) {
-                        envs.add(results(s, batch.get(i), out[i], metrics));
-                    }
                     metrics.count("frames.inferred", batch.size());
-                    return envs;
+                    return results(s, batch, out, metrics);
                 });
 
-        Flow<ProducerMessage.Envelope<String, byte[], CommittableOffset>, Done, NotUsed> produceAndCommit =
-                Producer.<String, byte[], CommittableOffset>flexiFlow(producerSettings)
+        Flow<ProducerMessage.Envelope<String, byte[], List<CommittableOffset>>, Done, NotUsed> produceAndCommit =
+                Producer.<String, byte[], List<CommittableOffset>>flexiFlow(producer)
                         .map(ProducerMessage.Results::passThrough)
                         .mapConcat(tracker::complete)
                         .via(Committer.flow(CommitterSettings.create(system)));
@@ -341,8 +348,8 @@ public final class FramePipeline {
         Source<Done, Consumer.Control> job = Source.fromGraph(
                 GraphDSL.create(FrameFlows.committableSource(consumer, s.inputTopic()), (b, source) -> {
                     var routes = b.add(Partition.<Routed>create(5, Routed::route));
-                    UniformFanInShape<ProducerMessage.Envelope<String, byte[], CommittableOffset>,
-                            ProducerMessage.Envelope<String, byte[], CommittableOffset>> merge = b.add(Merge.create(5));
+                    UniformFanInShape<ProducerMessage.Envelope<String, byte[], List<CommittableOffset>>,
+                            ProducerMessage.Envelope<String, byte[], List<CommittableOffset>>> merge = b.add(Merge.create(5));
                     var commit = b.add(produceAndCommit);
                     b.from(source).via(b.add(prepare)).viaFanOut(routes);
                     b.from(routes.out(SEG)).via(b.add(segRef == null ? passThroughRoute() : segTraining))
@@ -375,6 +382,7 @@ public final class FramePipeline {
                         return NotUsed.getInstance();
                     });
                 })
+                .withAttributes(ActorAttributes.dispatcher(STREAM_DISPATCHER))
                 .runWith(Sink.ignore(), system);
         StreamControl control = new StreamControl(current, streamDone, stopped);
 
@@ -414,7 +422,7 @@ public final class FramePipeline {
                     return new ProducerRecord<String, byte[]>(s.metricsTopic(), null, key,
                             MetricsJson.encode(window), new RecordHeaders());
                 })
-                .toMat(Producer.plainSink(producerSettings), Keep.both())
+                .toMat(Producer.plainSink(producer), Keep.both())
                 .run(system);
 
         Runnable close = () -> {
@@ -431,19 +439,18 @@ public final class FramePipeline {
 
     /**
      * Unlabelled-style batches: frames grouped up to the inference batch size or wait, run through
-     * {@code inference} on the compute dispatcher (it blocks while the kernels compute), then turned into
-     * producer envelopes by {@code handle}.
+     * {@code inference} on the compute dispatcher (it blocks while the kernels compute), then turned into one
+     * producer envelope per batch by {@code handle}.
      */
-    private static Flow<Routed, ProducerMessage.Envelope<String, byte[], CommittableOffset>, NotUsed> inferenceBatches(
+    private static Flow<Routed, ProducerMessage.Envelope<String, byte[], List<CommittableOffset>>, NotUsed> inferenceBatches(
             PipelineSettings s, Inference inference, Executor compute,
             java.util.function.BiFunction<List<FrameEnvelope.Decoded>, Inference.Output[],
-                    List<ProducerMessage.Envelope<String, byte[], CommittableOffset>>> handle) {
+                    ProducerMessage.Envelope<String, byte[], List<CommittableOffset>>> handle) {
         return Flow.<Routed>create()
                 .map(r -> (FrameEnvelope.Decoded) r.envelope())
                 .groupedWithin(s.inference().batchSize(), s.inference().batchWait())
                 .mapAsync(1, batch -> CompletableFuture.supplyAsync(
-                        () -> handle.apply(batch, inference.run(frames(batch))), compute))
-                .mapConcat(envs -> envs);
+                        () -> handle.apply(batch, inference.run(frames(batch))), compute));
     }
 
     private static ModelOwner.Settings ownerSettings(PipelineSettings s, String model) {
@@ -502,8 +509,8 @@ public final class FramePipeline {
         return new Routed(INFER, env);
     }
 
-    private static Flow<Routed, ProducerMessage.Envelope<String, byte[], CommittableOffset>, NotUsed> passThroughRoute() {
-        return Flow.<Routed>create().map(r -> ProducerMessage.passThrough(r.envelope().committableOffset()));
+    private static Flow<Routed, ProducerMessage.Envelope<String, byte[], List<CommittableOffset>>, NotUsed> passThroughRoute() {
+        return Flow.<Routed>create().map(r -> ProducerMessage.passThrough(List.of(r.envelope().committableOffset())));
     }
 
     private static List<Frame> frames(List<FrameEnvelope.Decoded> batch) {
@@ -514,33 +521,47 @@ public final class FramePipeline {
         return frames;
     }
 
-    private static List<ProducerMessage.Envelope<String, byte[], CommittableOffset>> passThroughAll(
+    /** The offsets of a batch, committed once the batch is done (a training step ran, nothing to send). */
+    private static ProducerMessage.Envelope<String, byte[], List<CommittableOffset>> passThroughAll(
             List<FrameEnvelope.Decoded> batch) {
-        List<ProducerMessage.Envelope<String, byte[], CommittableOffset>> out = new ArrayList<>(batch.size());
+        return ProducerMessage.passThrough(offsets(batch));
+    }
+
+    private static List<CommittableOffset> offsets(List<FrameEnvelope.Decoded> batch) {
+        List<CommittableOffset> out = new ArrayList<>(batch.size());
         for (FrameEnvelope.Decoded d : batch) {
-            out.add(ProducerMessage.passThrough(d.committableOffset()));
+            out.add(d.committableOffset());
         }
         return out;
     }
 
-    private static ProducerMessage.Envelope<String, byte[], CommittableOffset> results(PipelineSettings s,
-            FrameEnvelope.Decoded d, Inference.Output out, MetricsWindow metrics) {
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(2);
-        if (out.mask() != null && out.maskModel() != null) {
-            records.add(new ProducerRecord<>(s.masksTopic(), null, d.key(), out.mask(),
-                    Inference.headers(out.maskModel(), d.topic(), d.partition(), d.offset())));
-            metrics.gauge("segmentation.snapshot-age-ms",
-                    System.currentTimeMillis() - out.maskModel().publishedAtMillis());
-        }
-        if (out.embedding() != null && out.embeddingModel() != null) {
-            records.add(new ProducerRecord<>(s.embeddingsTopic(), null, d.key(), out.embedding(),
-                    Inference.headers(out.embeddingModel(), d.topic(), d.partition(), d.offset())));
-            metrics.gauge("embedding.snapshot-age-ms",
-                    System.currentTimeMillis() - out.embeddingModel().publishedAtMillis());
+    /**
+     * One producer envelope for a whole inference batch: every frame's mask and embedding records, and the
+     * batch's offsets, which are released for commit once all of them are acknowledged. One envelope per batch
+     * rather than per frame: the producer stage then waits on one completion per batch, so the Kafka client's
+     * callbacks wake the stream's thread once per batch instead of once per frame.
+     */
+    private static ProducerMessage.Envelope<String, byte[], List<CommittableOffset>> results(PipelineSettings s,
+            List<FrameEnvelope.Decoded> batch, Inference.Output[] outputs, MetricsWindow metrics) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(2 * batch.size());
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < outputs.length; i++) {
+            FrameEnvelope.Decoded d = batch.get(i);
+            Inference.Output out = outputs[i];
+            if (out.mask() != null && out.maskModel() != null) {
+                records.add(new ProducerRecord<>(s.masksTopic(), null, d.key(), out.mask(),
+                        Inference.headers(out.maskModel(), d.topic(), d.partition(), d.offset())));
+                metrics.gauge("segmentation.snapshot-age-ms", now - out.maskModel().publishedAtMillis());
+            }
+            if (out.embedding() != null && out.embeddingModel() != null) {
+                records.add(new ProducerRecord<>(s.embeddingsTopic(), null, d.key(), out.embedding(),
+                        Inference.headers(out.embeddingModel(), d.topic(), d.partition(), d.offset())));
+                metrics.gauge("embedding.snapshot-age-ms", now - out.embeddingModel().publishedAtMillis());
+            }
         }
         metrics.count("results.out", records.size());
-        return records.isEmpty() ? ProducerMessage.passThrough(d.committableOffset())
-                : ProducerMessage.multi(records, d.committableOffset());
+        return records.isEmpty() ? ProducerMessage.passThrough(offsets(batch))
+                : ProducerMessage.multi(records, offsets(batch));
     }
 
     private static void example(Inference examples, Frame frame, PipelineListener listener) {

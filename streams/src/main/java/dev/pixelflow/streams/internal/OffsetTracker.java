@@ -51,25 +51,45 @@ public final class OffsetTracker {
      * Marks a record complete; returns the offset to commit if the partition's watermark advanced (the highest
      * record with every earlier registered record complete), else an empty list.
      */
-    public synchronized List<CommittableOffset> complete(CommittableOffset offset) {
-        PartitionOffset po = offset.partitionOffset();
-        Partition p = partitions.get(key(po));
-        if (p == null || p.pending.remove(po.offset()) == null) {
-            return List.of();
-        }
-        p.done.put(po.offset(), offset);
-        long firstPending = p.pending.isEmpty() ? Long.MAX_VALUE : p.pending.firstKey();
-        CommittableOffset watermark = null;
-        while (!p.done.isEmpty() && p.done.firstKey() < firstPending) {
-            watermark = p.done.pollFirstEntry().getValue();
-        }
-        if (watermark == null) {
-            return List.of();
-        }
-        p.committedNext = watermark.partitionOffset().offset() + 1;
+    public List<CommittableOffset> complete(CommittableOffset offset) {
+        return complete(List.of(offset));
+    }
+
+    /**
+     * Marks records complete (a batch's, in any order); returns, per partition whose watermark advanced, the
+     * offset to commit, in the order the partitions first advanced.
+     */
+    public synchronized List<CommittableOffset> complete(List<CommittableOffset> offsets) {
         List<CommittableOffset> out = new ArrayList<>(1);
-        out.add(watermark);
+        for (CommittableOffset offset : offsets) {
+            PartitionOffset po = offset.partitionOffset();
+            Partition p = partitions.get(key(po));
+            if (p == null || p.pending.remove(po.offset()) == null) {
+                continue;
+            }
+            p.done.put(po.offset(), offset);
+            long firstPending = p.pending.isEmpty() ? Long.MAX_VALUE : p.pending.firstKey();
+            CommittableOffset watermark = null;
+            while (!p.done.isEmpty() && p.done.firstKey() < firstPending) {
+                watermark = p.done.pollFirstEntry().getValue();
+            }
+            if (watermark != null) {
+                p.committedNext = watermark.partitionOffset().offset() + 1;
+                replaceOrAdd(out, watermark);
+            }
+        }
         return out;
+    }
+
+    /** Puts {@code watermark} in place of an earlier one of its partition, else at the end. */
+    private static void replaceOrAdd(List<CommittableOffset> out, CommittableOffset watermark) {
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i).partitionOffset().key().equals(watermark.partitionOffset().key())) {
+                out.set(i, watermark);
+                return;
+            }
+        }
+        out.add(watermark);
     }
 
     /** The next offset to consume per {@code topic-partition}, as released for commit so far. */

@@ -79,6 +79,24 @@ class OffsetTrackerTest {
     }
 
     @Test
+    void aBatchReleasesOneWatermarkPerPartitionThatAdvanced() {
+        OffsetTracker t = new OffsetTracker();
+        for (long o = 0; o < 4; o++) {
+            t.register(at(0, o));
+            t.register(at(1, o));
+        }
+        assertEquals(List.of(), offsets(t.complete(List.of(at(0, 1), at(1, 3)))), "neither partition's first is done");
+        assertEquals(List.of(2L, 0L), offsets(t.complete(List.of(at(0, 2), at(0, 0), at(1, 0), at(1, 2)))),
+                "partition 0 up to 2 (3 pending), partition 1 up to 0 (1 pending)");
+        assertEquals(Map.of("t-0", 3L, "t-1", 1L), t.released());
+        List<CommittableOffset> last = t.complete(List.of(at(1, 1), at(0, 3), at(1, 2), at(1, 1)));
+        assertEquals(List.of(3L, 3L), offsets(last), "one watermark per partition, the last one; repeats ignored");
+        assertEquals(List.of(1, 0), last.stream().map(o -> o.partitionOffset().key().partition()).toList(),
+                "in the order the partitions first advanced");
+        assertEquals(0, t.inFlight());
+    }
+
+    @Test
     void randomCompletionOrderCommitsExactlyTheFinishedPrefix() {
         SplittableRandom r = new SplittableRandom(3);
         for (int round = 0; round < 200; round++) {
