@@ -32,6 +32,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -88,6 +90,8 @@ import org.openjdk.jmh.runner.IterationType;
  *   <li>{@code inferInMemory}: {@link Inference#run} on the same frames in batches of the job's
  *       {@code inference.batch-size} (16) with the same initial weights (models of the job's seeds) and one
  *       compute thread, like the job.</li>
+ *   <li>{@code trainPaired}, {@code inferPaired}: both paths of a kind in one JVM, in turn (see {@link Paired});
+ *       the ratio of the two comes from the same compiled kernels and the same minutes.</li>
  * </ul>
  * The jobs run across operations (started in the trial setup, primed with one batch so that the consumer group
  * is assigned before the first operation). Inference latency: every input record's key carries
@@ -290,6 +294,15 @@ public class PipelineBenchmark {
             }
         }
 
+        /** Prepares the trial: the frames, and the job or the model. */
+        public abstract void setUp(Shape shape);
+
+        /** Writes the CPU report and closes the job or the model. */
+        public abstract void tearDown() throws Exception;
+
+        /** One operation of the path: {@value #FRAMES} frames. */
+        abstract double op();
+
         /** Writes and prints the CPU per operation of the measured iterations. */
         void writeCpu(String benchmark) throws IOException {
             String report = cpu.report();
@@ -307,13 +320,24 @@ public class PipelineBenchmark {
         List<byte[]> values;
 
         @Setup(Level.Trial)
+        @Override
         public void setUp(Shape shape) {
             values = encode(frames(shape.size, MixedFrames.Kind.SEGMENTATION_LABELLED, TRAIN_SEED));
             job = new Job(config(shape.size, true, false));
             job.awaitReleased(job.send(values.subList(0, job.settings.segmentation().batchSize()), i -> "prime"));
         }
 
+        /** Sends the frames and waits until the job has trained on the last one; the next input offset. */
+        @Override
+        double op() {
+            job.pinCaller();
+            long next = job.send(values, i -> "camera-" + i % 8);
+            job.awaitReleased(next);
+            return next;
+        }
+
         @TearDown(Level.Trial)
+        @Override
         public void tearDown() throws Exception {
             try {
                 writeCpu("trainStream");
@@ -329,6 +353,7 @@ public class PipelineBenchmark {
         List<List<Frame>> batches;
 
         @Setup(Level.Trial)
+        @Override
         public void setUp(Shape shape) {
             PipelineSettings s = PipelineSettings.fromConfig(config(shape.size, true, false));
             model = new SegmentationModel(s, Ops.defaults(), SEGMENTATION_MODEL_SEED);
@@ -336,7 +361,18 @@ public class PipelineBenchmark {
             batches = batches(frames, s.segmentation().batchSize());
         }
 
+        /** A training step per batch; the sum of the losses. */
+        @Override
+        double op() {
+            double loss = 0;
+            for (List<Frame> batch : batches) {
+                loss += model.train(batch).loss();
+            }
+            return loss;
+        }
+
         @TearDown(Level.Trial)
+        @Override
         public void tearDown() throws IOException {
             try {
                 writeCpu("trainInMemory");
@@ -355,6 +391,7 @@ public class PipelineBenchmark {
         int latencyCount;
 
         @Setup(Level.Trial)
+        @Override
         public void setUp(Shape shape) {
             values = encode(frames(shape.size, MixedFrames.Kind.SEGMENTATION_UNLABELLED, INFER_SEED));
             job = new Job(config(shape.size, true, true));
@@ -370,6 +407,13 @@ public class PipelineBenchmark {
                     values.subList(0, job.settings.inference().batchSize()));
         }
 
+        /** Sends the frames and reads a mask and an embedding of each; the bytes of results read. */
+        @Override
+        double op() {
+            job.pinCaller();
+            return readResults(this, FRAMES, values);
+        }
+
         void record(long nanos) {
             if (latencyCount == latencies.length) {
                 latencies = Arrays.copyOf(latencies, latencies.length * 2);
@@ -378,6 +422,7 @@ public class PipelineBenchmark {
         }
 
         @TearDown(Level.Trial)
+        @Override
         public void tearDown() throws Exception {
             try {
                 writeLatencies(Arrays.copyOf(latencies, latencyCount));
@@ -401,6 +446,7 @@ public class PipelineBenchmark {
         List<List<Frame>> batches;
 
         @Setup(Level.Trial)
+        @Override
         public void setUp(Shape shape) {
             PipelineSettings s = PipelineSettings.fromConfig(config(shape.size, true, true));
             // The job's initial snapshots: fresh models of the job's seeds (the stream never trains them here).
@@ -413,11 +459,24 @@ public class PipelineBenchmark {
                     s.inference().batchSize());
         }
 
+        /** Inference per batch; the bytes of masks and embeddings. */
+        @Override
+        double op() {
+            long bytes = 0;
+            for (List<Frame> batch : batches) {
+                for (Inference.Output o : inference.run(batch)) {
+                    bytes += o.mask().length + o.embedding().length;
+                }
+            }
+            return bytes;
+        }
+
         private static PublishedSnapshot published(OnlineModel m) {
             return new PublishedSnapshot(m.name(), m.snapshot(), System.currentTimeMillis(), m.inputStats());
         }
 
         @TearDown(Level.Trial)
+        @Override
         public void tearDown() throws IOException {
             try {
                 writeCpu("inferInMemory");
@@ -427,6 +486,138 @@ public class PipelineBenchmark {
                 segmentation.close();
                 embedding.close();
             }
+        }
+    }
+
+    /**
+     * Both paths of a kind in one JVM: each operation runs the in-memory path and the stream path once, in turn,
+     * the order alternating from one operation to the next, and times each. Separate forks compile the models'
+     * kernels separately, and how well C2 compiles them varies from one JVM launch to the next by more than the
+     * stream's cost (bench/RESULTS.md: an in-memory fork at 1655 ms per operation against 1320 in another); here
+     * both paths run the same compiled kernels, and the machine's noise of the moment falls on both. The in-memory
+     * path runs on a thread of its own started in the trial setup, so it keeps the JVM's CPUs (the JMH thread
+     * moves to the broker's CPUs with the stream path's {@link Job#pinCaller}). JMH's score is the pair's time;
+     * the per-path times and their ratio go to {@code bench/results/pipeline-paired-<timestamp>.txt}.
+     */
+    public abstract static class Paired {
+        final ExecutorService memoryThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "in-memory-path");
+            t.setDaemon(true);
+            return t;
+        });
+        final List<Long> memoryNanos = new ArrayList<>();
+        final List<Long> streamNanos = new ArrayList<>();
+        private final String benchmark;
+        private final CpuAccounted memory;
+        private final CpuAccounted stream;
+        int size;
+        boolean measuring;
+        long pairs;
+
+        Paired(String benchmark, CpuAccounted memory, CpuAccounted stream) {
+            this.benchmark = benchmark;
+            this.memory = memory;
+            this.stream = stream;
+        }
+
+        @Setup(Level.Trial)
+        public void setUp(Shape shape) throws Exception {
+            size = shape.size;
+            // the in-memory path's thread starts here, on the JVM's CPUs, before the JMH thread is moved
+            memoryThread.submit(() -> { }).get();
+            memory.setUp(shape);
+            stream.setUp(shape);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            try {
+                finish();
+            } finally {
+                try {
+                    stream.tearDown();
+                } finally {
+                    memory.tearDown();
+                }
+            }
+        }
+
+        @Setup(Level.Iteration)
+        public void iteration(IterationParams params) {
+            measuring = params.getType() == IterationType.MEASUREMENT;
+        }
+
+        /** One operation of each path, in alternating order; the sum of their results. */
+        double pair() throws Exception {
+            boolean memoryFirst = (pairs++ & 1) == 0;
+            double sum = 0;
+            for (int k = 0; k < 2; k++) {
+                boolean inMemory = (k == 0) == memoryFirst;
+                long t0 = System.nanoTime();
+                sum += inMemory ? memoryThread.submit(memory::op).get() : stream.op();
+                long nanos = System.nanoTime() - t0;
+                if (measuring) {
+                    (inMemory ? memoryNanos : streamNanos).add(nanos);
+                }
+            }
+            return sum;
+        }
+
+        /** Writes and prints the medians of both paths and their ratio; stops the in-memory path's thread. */
+        private void finish() throws IOException {
+            try {
+                if (!memoryNanos.isEmpty()) {
+                    int n = memoryNanos.size();
+                    double[] memory = new double[n];
+                    double[] stream = new double[n];
+                    double[] ratios = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        memory[i] = memoryNanos.get(i) / 1e6;
+                        stream[i] = streamNanos.get(i) / 1e6;
+                        ratios[i] = memory[i] / stream[i];
+                    }
+                    writeResult("pipeline-paired-", String.format(Locale.ROOT, """
+                            PipelineBenchmark.%s size %d: %d measured pairs (each path once per pair) in one JVM
+                            in memory  median %.1f ms per op (%d frames)
+                            stream     median %.1f ms per op
+                            in-memory time / stream time: %.3fx (of the medians), %.3fx (median of the pairs' ratios)
+                            in memory ms, in order: %s
+                            stream ms, in order:    %s
+                            """, benchmark, size, n, median(memory), FRAMES, median(stream),
+                            median(memory) / median(stream), median(ratios), list(memory), list(stream)));
+                }
+            } finally {
+                memoryThread.shutdownNow();
+            }
+        }
+
+        private static String list(double[] values) {
+            StringBuilder out = new StringBuilder();
+            for (double v : values) {
+                out.append(out.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.1f", v));
+            }
+            return out.toString();
+        }
+
+        private static double median(double[] values) {
+            double[] sorted = values.clone();
+            Arrays.sort(sorted);
+            int n = sorted.length;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class TrainPaired extends Paired {
+        public TrainPaired() {
+            super("trainPaired", new TrainInMemory(), new TrainStream());
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class InferPaired extends Paired {
+        public InferPaired() {
+            super("inferPaired", new InferInMemory(), new InferStream());
         }
     }
 
@@ -499,37 +690,35 @@ public class PipelineBenchmark {
     }
 
     @Benchmark
-    public long trainStream(TrainStream s) {
-        s.job.pinCaller();
-        long next = s.job.send(s.values, i -> "camera-" + i % 8);
-        s.job.awaitReleased(next);
-        return next;
+    public double trainStream(TrainStream s) {
+        return s.op();
     }
 
     @Benchmark
     public double trainInMemory(TrainInMemory s) {
-        double loss = 0;
-        for (List<Frame> batch : s.batches) {
-            loss += s.model.train(batch).loss();
-        }
-        return loss;
+        return s.op();
     }
 
     @Benchmark
-    public long inferStream(InferStream s) {
-        s.job.pinCaller();
-        return readResults(s, FRAMES, s.values);
+    public double inferStream(InferStream s) {
+        return s.op();
     }
 
     @Benchmark
-    public long inferInMemory(InferInMemory s) {
-        long bytes = 0;
-        for (List<Frame> batch : s.batches) {
-            for (Inference.Output o : s.inference.run(batch)) {
-                bytes += o.mask().length + o.embedding().length;
-            }
-        }
-        return bytes;
+    public double inferInMemory(InferInMemory s) {
+        return s.op();
+    }
+
+    /** Both training paths in one JVM, in turn; see {@link Paired}. */
+    @Benchmark
+    public double trainPaired(TrainPaired s) throws Exception {
+        return s.pair();
+    }
+
+    /** Both inference paths in one JVM, in turn; see {@link Paired}. */
+    @Benchmark
+    public double inferPaired(InferPaired s) throws Exception {
+        return s.pair();
     }
 
     /**

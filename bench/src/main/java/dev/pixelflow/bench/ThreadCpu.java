@@ -1,12 +1,14 @@
 package dev.pixelflow.bench;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,8 +19,9 @@ import java.util.stream.Stream;
  * "...-dispatcher-7" are one group), summed over measured intervals, with the wall time and the whole process's
  * CPU time of the same intervals. It says where a benchmark's CPU goes besides the thread that does the work
  * (stream stages, Kafka clients, other pools). The JIT compiler and GC threads are not Java threads: they show
- * only in the process's CPU, as its excess over the Java threads' (bench/tools/thread_cpu.py names them). A
- * thread that both starts and ends within an interval is not counted.
+ * only in the process's CPU, as its excess over the Java threads' (bench/tools/thread_cpu.py names them); the
+ * report adds the compilers' time and the GC pauses as the JVM's management beans count them. A thread that both
+ * starts and ends within an interval is not counted.
  *
  * <p>On Linux it also counts the process's context switches (all native threads, from
  * {@code /proc/self/task/<tid>/status}): a thread that parks and is woken again costs a voluntary switch each
@@ -27,6 +30,8 @@ import java.util.stream.Stream;
  */
 final class ThreadCpu {
     private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    private final java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    private final List<GarbageCollectorMXBean> gcs = ManagementFactory.getGarbageCollectorMXBeans();
     private final com.sun.management.OperatingSystemMXBean os =
             ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class);
     private final Map<String, Long> totals = new TreeMap<>();
@@ -37,6 +42,8 @@ final class ThreadCpu {
     private long wallStart;
     private long processTotal;
     private long wallTotal;
+    private final long[] jitGcStart = new long[3];
+    private final long[] jitGcTotal = new long[3];
     private Map<String, Long> switchesStart = Map.of();
     private final Map<String, Long> switchesTotal = new TreeMap<>();
 
@@ -60,6 +67,7 @@ final class ThreadCpu {
         start = cpu;
         names = named;
         switchesStart = contextSwitches();
+        jitGc(jitGcStart);
         processStart = os.getProcessCpuTime();
         wallStart = System.nanoTime();
     }
@@ -78,11 +86,30 @@ final class ThreadCpu {
             String name = names.getOrDefault(t.getThreadId(), t.getThreadName());
             totals.merge(group(name), used, Long::sum);
         }
+        long[] jitGc = jitGc(new long[3]);
+        for (int i = 0; i < jitGc.length; i++) {
+            jitGcTotal[i] += jitGc[i] - jitGcStart[i];
+        }
         contextSwitches().forEach((name, n) ->
                 switchesTotal.merge(name, n - switchesStart.getOrDefault(name, 0L), Long::sum));
         processTotal += os.getProcessCpuTime() - processStart;
         wallTotal += System.nanoTime() - wallStart;
         intervals++;
+    }
+
+    /**
+     * Into {@code out}: the JIT compilers' total compilation time (ms, -1 where not monitored), the collectors'
+     * collection count and time (ms; for G1 the pauses, not its concurrent threads' work).
+     */
+    private long[] jitGc(long[] out) {
+        out[0] = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+        out[1] = 0;
+        out[2] = 0;
+        for (GarbageCollectorMXBean gc : gcs) {
+            out[1] += Math.max(0, gc.getCollectionCount());
+            out[2] += Math.max(0, gc.getCollectionTime());
+        }
+        return out;
     }
 
     /**
@@ -123,7 +150,8 @@ final class ThreadCpu {
 
     /**
      * Per interval (one operation of a single-shot benchmark): wall time and process CPU in milliseconds, context
-     * switches (where counted), the Java threads' CPU, then each group's, largest first (groups under 0.05 ms left out). Empty without an interval.
+     * switches (where counted), the JIT's compilation time and the GC's pauses, the Java threads' CPU, then each
+     * group's, largest first (groups under 0.05 ms left out). Empty without an interval.
      */
     String report() {
         if (intervals == 0) {
@@ -145,6 +173,12 @@ final class ThreadCpu {
             out.setLength(out.length() - 1);
             out.append(System.lineSeparator());
         }
+        if (jitGcStart[0] >= 0) {
+            out.append(String.format(Locale.ROOT, "%8.1f ms  JIT compilation (elapsed, summed over compilations)%n",
+                    jitGcTotal[0] / ops));
+        }
+        out.append(String.format(Locale.ROOT, "%8.1f ms  GC pauses (%.2f collections)%n", jitGcTotal[2] / ops,
+                jitGcTotal[1] / ops));
         out.append(String.format(Locale.ROOT, "%8.1f ms  Java threads%n", all / 1e6 / ops));
         totals.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .filter(e -> e.getValue() / 1e6 / ops >= 0.05)
