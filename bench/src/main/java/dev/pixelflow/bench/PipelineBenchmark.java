@@ -493,11 +493,12 @@ public class PipelineBenchmark {
      * Both paths of a kind in one JVM: each operation runs the in-memory path and the stream path once, in turn,
      * the order alternating from one operation to the next, and times each. Separate forks compile the models'
      * kernels separately, and how well C2 compiles them varies from one JVM launch to the next by more than the
-     * stream's cost (bench/RESULTS.md: an in-memory fork at 1655 ms per operation against 1320 in another); here
-     * both paths run the same compiled kernels, and the machine's noise of the moment falls on both. The in-memory
-     * path runs on a thread of its own started in the trial setup, so it keeps the JVM's CPUs (the JMH thread
-     * moves to the broker's CPUs with the stream path's {@link Job#pinCaller}). JMH's score is the pair's time;
-     * the per-path times and their ratio go to {@code bench/results/pipeline-paired-<timestamp>.txt}.
+     * stream's cost (bench/RESULTS.md: at 128x128 one fork's model computed 1643 ms of CPU per inference operation,
+     * another's 1320 ms, with the same code and frames); here both paths run the same compiled kernels, and the
+     * machine's noise of the moment falls on both. The in-memory path runs on a thread of its own started in the
+     * trial setup, so it keeps the JVM's CPUs (the JMH thread moves to the broker's CPUs with the stream path's
+     * {@link Job#pinCaller}). JMH's score is the pair's time; the per-path times and their ratio go to
+     * {@code bench/results/pipeline-paired-<timestamp>.txt}.
      */
     public abstract static class Paired {
         final ExecutorService memoryThread = Executors.newSingleThreadExecutor(r -> {
