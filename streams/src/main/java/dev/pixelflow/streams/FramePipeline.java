@@ -560,8 +560,7 @@ public final class FramePipeline {
             }
         }
         metrics.count("results.out", records.size());
-        return records.isEmpty() ? ProducerMessage.passThrough(offsets(batch))
-                : ProducerMessage.multi(records, offsets(batch));
+        return records.isEmpty() ? passThroughAll(batch) : ProducerMessage.multi(records, offsets(batch));
     }
 
     private static void example(Inference examples, Frame frame, PipelineListener listener) {
