@@ -1,5 +1,6 @@
 package dev.pixelflow.connectors;
 
+import com.typesafe.config.Config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -46,20 +47,30 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Keys are UTF-8 strings, values raw bytes. Kafka client properties (bootstrap servers, group id,
  * SASL/SSL) come from Pekko's {@code pekko.kafka.consumer.kafka-clients} and
- * {@code pekko.kafka.producer.kafka-clients} config sections or the settings' {@code withProperty}.
+ * {@code pekko.kafka.producer.kafka-clients} config sections or the settings' {@code withProperty}. Keys set in
+ * {@value #CONSUMER_CONFIG} override {@code pekko.kafka.consumer} for the consumers made here.
  */
 public final class FrameFlows {
     /** Header of a dead-letter record: why the value did not decode (UTF-8 text). */
     public static final String DLQ_REASON = "pixelflow.dlq.reason";
     /** Header of a dead-letter record: simple class name of the decoding error, e.g. {@code FrameTooLargeException}. */
     public static final String DLQ_ERROR = "pixelflow.dlq.error";
+    /** Config section whose keys override {@code pekko.kafka.consumer} for pixelflow's consumers. */
+    public static final String CONSUMER_CONFIG = "pixelflow.connectors.kafka-consumer";
 
     private FrameFlows() {
     }
 
-    /** Consumer settings from {@code pekko.kafka.consumer}: String keys, byte[] values. */
+    /**
+     * Consumer settings, String keys and byte[] values, from {@value #CONSUMER_CONFIG} over Pekko's
+     * {@code pekko.kafka.consumer}: a key set in the former wins (pixelflow's reference.conf sets a 5 ms
+     * {@code poll-interval} there), every other key comes from the latter.
+     */
     public static ConsumerSettings<String, byte[]> consumerSettings(ActorSystem system) {
-        return ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer());
+        Config config = system.settings().config();
+        return ConsumerSettings.create(config.getConfig(CONSUMER_CONFIG)
+                        .withFallback(config.getConfig("pekko.kafka.consumer")),
+                new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Producer settings from {@code pekko.kafka.producer}: String keys, byte[] values. */
