@@ -33,6 +33,8 @@ public final class Scratch {
     private static final ThreadLocal<float[][]> LOCAL = ThreadLocal.withInitial(() -> new float[SLOTS][]);
     /** One int table per thread: the tap-offset tables of the convolution kernels. */
     private static final ThreadLocal<int[][]> INTS = ThreadLocal.withInitial(() -> new int[1][]);
+    /** One long array per thread: the loss kernels' staging rows (see {@link #longs}). */
+    private static final ThreadLocal<long[][]> LONGS = ThreadLocal.withInitial(() -> new long[1][]);
 
     private Scratch() {
     }
@@ -57,6 +59,22 @@ public final class Scratch {
         int[] a = holder[0];
         if (a == null || a.length < minLength) {
             a = new int[grown(minLength)];
+            holder[0] = a;
+        }
+        return a;
+    }
+
+    /**
+     * This thread's long array, at least {@code minLength} long; contents unspecified. Vector kernels stage float
+     * vectors here, reinterpreted as longs (free in registers): a store into a {@code float[]} may alias the
+     * {@code float[]} payloads of the kernels' constant vectors, so after each such store C2 reloads every
+     * constant from memory; a store into a {@code long[]} cannot alias them, and the constants stay in registers.
+     */
+    public static long[] longs(int minLength) {
+        long[][] holder = LONGS.get();
+        long[] a = holder[0];
+        if (a == null || a.length < minLength) {
+            a = new long[grown(minLength)];
             holder[0] = a;
         }
         return a;
