@@ -2,14 +2,16 @@ package dev.pixelflow.simd.internal;
 
 import dev.pixelflow.simd.internal.scalar.ScalarKernels;
 import java.lang.System.Logger.Level;
+import java.nio.ByteOrder;
 import java.util.Locale;
 
 /**
  * Chooses the kernel implementation once per JVM and logs the choice.
  *
  * <p>System property {@value #PROPERTY}: {@code auto} (default) takes the Vector API kernels when the
- * {@code jdk.incubator.vector} module is in the boot layer and falls back to the scalar reference with a
- * warning otherwise; {@code vector} insists on the Vector API (fails when missing); {@code scalar} takes the
+ * {@code jdk.incubator.vector} module is in the boot layer on a little-endian platform and falls back to the
+ * scalar reference with a warning otherwise; {@code vector} insists on the Vector API (fails when it cannot run
+ * them); {@code scalar} takes the
  * reference kernels. The vector kernels are loaded reflectively so that a JVM without the module never links
  * them.
  */
@@ -40,11 +42,23 @@ public final class KernelProvider {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
-    /** The Vector API kernels. @throws IllegalStateException when the module is missing */
+    /**
+     * True on a little-endian platform (x86-64, aarch64), which the Vector API kernels need: some of them stage
+     * float vectors as long lanes, and the Vector API reinterprets lanes in little-endian order.
+     */
+    public static boolean littleEndian() {
+        return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    }
+
+    /** The Vector API kernels. @throws IllegalStateException when the module is missing or the platform big-endian */
     public static Kernels vector() {
         if (!vectorAvailable()) {
             throw new IllegalStateException("the Vector API module is not in this JVM: start java with "
                     + "--add-modules jdk.incubator.vector");
+        }
+        if (!littleEndian()) {
+            throw new IllegalStateException("the Vector API kernels need a little-endian platform; this one is "
+                    + ByteOrder.nativeOrder() + ": use -D" + PROPERTY + "=scalar");
         }
         try {
             return (Kernels) Class.forName(VECTOR_CLASS).getField("INSTANCE").get(null);
@@ -60,8 +74,12 @@ public final class KernelProvider {
             case "scalar" -> k = scalar();
             case "vector" -> k = vector();
             case "auto", "" -> {
-                if (vectorAvailable()) {
+                if (vectorAvailable() && littleEndian()) {
                     k = vector();
+                } else if (vectorAvailable()) {
+                    LOG.log(Level.WARNING, "the Vector API kernels need a little-endian platform; this one is "
+                            + ByteOrder.nativeOrder() + ": using the scalar kernels, several times slower");
+                    k = scalar();
                 } else {
                     LOG.log(Level.WARNING, "jdk.incubator.vector is not available (add --add-modules "
                             + "jdk.incubator.vector to the java command): using the scalar kernels, several "
