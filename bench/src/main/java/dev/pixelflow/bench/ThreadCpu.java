@@ -1,6 +1,7 @@
 package dev.pixelflow.bench;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -30,7 +31,7 @@ import java.util.stream.Stream;
  */
 final class ThreadCpu {
     private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    private final java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     private final List<GarbageCollectorMXBean> gcs = ManagementFactory.getGarbageCollectorMXBeans();
     private final com.sun.management.OperatingSystemMXBean os =
             ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class);
@@ -43,6 +44,7 @@ final class ThreadCpu {
     private long processTotal;
     private long wallTotal;
     private final long[] jitGcStart = new long[3];
+    private final long[] jitGcEnd = new long[3];
     private final long[] jitGcTotal = new long[3];
     private Map<String, Long> switchesStart = Map.of();
     private final Map<String, Long> switchesTotal = new TreeMap<>();
@@ -86,9 +88,9 @@ final class ThreadCpu {
             String name = names.getOrDefault(t.getThreadId(), t.getThreadName());
             totals.merge(group(name), used, Long::sum);
         }
-        long[] jitGc = jitGc(new long[3]);
-        for (int i = 0; i < jitGc.length; i++) {
-            jitGcTotal[i] += jitGc[i] - jitGcStart[i];
+        jitGc(jitGcEnd);
+        for (int i = 0; i < jitGcEnd.length; i++) {
+            jitGcTotal[i] += jitGcEnd[i] - jitGcStart[i];
         }
         contextSwitches().forEach((name, n) ->
                 switchesTotal.merge(name, n - switchesStart.getOrDefault(name, 0L), Long::sum));
@@ -101,7 +103,7 @@ final class ThreadCpu {
      * Into {@code out}: the JIT compilers' total compilation time (ms, -1 where not monitored), the collectors'
      * collection count and time (ms; for G1 the pauses, not its concurrent threads' work).
      */
-    private long[] jitGc(long[] out) {
+    private void jitGc(long[] out) {
         out[0] = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
         out[1] = 0;
         out[2] = 0;
@@ -109,7 +111,6 @@ final class ThreadCpu {
             out[1] += Math.max(0, gc.getCollectionCount());
             out[2] += Math.max(0, gc.getCollectionTime());
         }
-        return out;
     }
 
     /**

@@ -11,9 +11,8 @@ import java.util.Locale;
  * <p>System property {@value #PROPERTY}: {@code auto} (default) takes the Vector API kernels when the
  * {@code jdk.incubator.vector} module is in the boot layer on a little-endian platform and falls back to the
  * scalar reference with a warning otherwise; {@code vector} insists on the Vector API (fails when it cannot run
- * them); {@code scalar} takes the
- * reference kernels. The vector kernels are loaded reflectively so that a JVM without the module never links
- * them.
+ * them); {@code scalar} takes the reference kernels. The vector kernels are loaded reflectively so that a JVM
+ * without the module never links them.
  */
 public final class KernelProvider {
     public static final String PROPERTY = "pixelflow.simd";
@@ -74,17 +73,17 @@ public final class KernelProvider {
             case "scalar" -> k = scalar();
             case "vector" -> k = vector();
             case "auto", "" -> {
-                if (vectorAvailable() && littleEndian()) {
-                    k = vector();
-                } else if (vectorAvailable()) {
-                    LOG.log(Level.WARNING, "the Vector API kernels need a little-endian platform; this one is "
-                            + ByteOrder.nativeOrder() + ": using the scalar kernels, several times slower");
-                    k = scalar();
-                } else {
+                if (!vectorAvailable()) {
                     LOG.log(Level.WARNING, "jdk.incubator.vector is not available (add --add-modules "
                             + "jdk.incubator.vector to the java command): using the scalar kernels, several "
                             + "times slower");
                     k = scalar();
+                } else if (!littleEndian()) {
+                    LOG.log(Level.WARNING, "the Vector API kernels need a little-endian platform; this one is "
+                            + ByteOrder.nativeOrder() + ": using the scalar kernels, several times slower");
+                    k = scalar();
+                } else {
+                    k = vector();
                 }
             }
             default -> throw new IllegalArgumentException("system property " + PROPERTY
