@@ -173,24 +173,26 @@ class SoftmaxKernelTest {
         SplittableRandom r = new SplittableRandom(5L);
         for (int spatial : SIZES) {
             for (int classes : CLASSES) {
-                try (Arena arena = Arena.ofShared()) {
-                    Case c = random(arena, r, 3, classes, spatial, true, 0f, -100f, 0.3, null);
-                    double expect = 0;
-                    for (long i = 0; i < c.pixels(); i++) {
-                        float y = c.y().getAtIndex(F, i);
-                        expect += y == -100f ? 0 : c.w()[(int) y];
-                    }
-                    for (Kernels k : new Kernels[] {scalar, vector}) {
-                        for (ComputePool pool : new ComputePool[] {null, two}) {
-                            double got = k.softmaxLabelWeightSum(pool, c.y(), c.pixels(), classes, c.w(), -100f);
-                            assertEquals(expect, got, 1e-6 * (1 + expect), k.description() + " S=" + spatial);
-                            double unweighted = k.softmaxLabelWeightSum(pool, c.y(), c.pixels(), classes, null,
-                                    -100f);
-                            long counted = 0;
-                            for (long i = 0; i < c.pixels(); i++) {
-                                counted += c.y().getAtIndex(F, i) == -100f ? 0 : 1;
+                // ignore: outside the classes, or a class index itself (its labels are then ignored, not counted)
+                for (float ignore : new float[] {-100f, 0f}) {
+                    try (Arena arena = Arena.ofShared()) {
+                        Case c = random(arena, r, 3, classes, spatial, true, 0f, ignore, 0.3, null);
+                        double expect = 0;
+                        long counted = 0;
+                        for (long i = 0; i < c.pixels(); i++) {
+                            float y = c.y().getAtIndex(F, i);
+                            expect += y == ignore ? 0 : c.w()[(int) y];
+                            counted += y == ignore ? 0 : 1;
+                        }
+                        String what = "S=" + spatial + " C=" + classes + " ignore " + ignore;
+                        for (Kernels k : new Kernels[] {scalar, vector}) {
+                            for (ComputePool pool : new ComputePool[] {null, two}) {
+                                double got = k.softmaxLabelWeightSum(pool, c.y(), c.pixels(), classes, c.w(), ignore);
+                                assertEquals(expect, got, 1e-6 * (1 + expect), k.description() + " " + what);
+                                double unweighted = k.softmaxLabelWeightSum(pool, c.y(), c.pixels(), classes, null,
+                                        ignore);
+                                assertEquals(counted, unweighted, 0.0, k.description() + " " + what);
                             }
-                            assertEquals(counted, unweighted, 0.0, k.description() + " S=" + spatial);
                         }
                     }
                 }

@@ -31,8 +31,6 @@ final class VectorLosses {
      */
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final int CHUNK = 2048;
-    /** Labels per float flush of the label weight sum: short, so that the weighted sum keeps ~1e-7. */
-    private static final int LABEL_CHUNK = 128;
     /** Elements per sweep of the BCE kernel: its three scratch rows (6 kB) and the inputs stay in L1. */
     private static final int PASS = 512;
     /** Pixels per sub-chunk of the softmax kernel: C + 8 scratch rows of 1 kB each, then one vector for the sum. */
@@ -47,11 +45,13 @@ final class VectorLosses {
     private static final int SCE_COEF = 6;
     private static final int SCE_LOSS = 7;
     private static final int SCE_ROWS = 8;
-    /** Rows of the two-class sweeps (see {@link #sce2Run}), within the same scratch. */
-    private static final int SCE2_X0 = 0;
-    private static final int SCE2_X1 = 1;
-    private static final int SCE2_Y = 2;
-    private static final int SCE2_T = 3;
+    /** Pixels per sub-chunk of the two-class kernel: its four staging rows (8 kB) and the inputs stay in L1. */
+    private static final int SCE2_PASS = 512;
+    /** Staging rows of the two-class sweeps (see {@link #sce2Run}), in longs: exp, gradient 0 and 1, loss. */
+    private static final int SCE2_E = 0;
+    private static final int SCE2_G0 = SCE2_PASS / 2;
+    private static final int SCE2_G1 = SCE2_PASS;
+    private static final int SCE2_LOSS = 3 * SCE2_PASS / 2;
     private static final FloatVector V_ZERO = FloatVector.zero(S);
     private static final FloatVector V_ONE = FloatVector.broadcast(S, 1f);
     private static final FloatVector V_MAX = FloatVector.broadcast(S, Float.MAX_VALUE);
@@ -238,12 +238,11 @@ final class VectorLosses {
         long xBase = b * classes * spatial;
         long yBase = b * spatial;
         long rowBytes = spatial * 4;
+        if (classes == 2) {
+            return sce2Run(xs, ys, xBase, yBase, rowBytes, s0, s1, w, wSum, ignore, smoothing, gradScale, gs, ls);
+        }
         int p = SCE_PASS;
         float[] buf = Scratch.floats(Scratch.LOSS, (classes + SCE_ROWS) * p + L);
-        if (classes == 2) {
-            return sce2Run(xs, ys, xBase, yBase, rowBytes, s0, s1, w, wSum, ignore, smoothing, gradScale, gs, ls,
-                    buf);
-        }
         float sum = 0;
         for (long t0 = s0; t0 < s1; t0 += p) {
             int n = (int) Math.min(p, s1 - t0);
@@ -269,80 +268,75 @@ final class VectorLosses {
     }
 
     /**
-     * {@link #sceRun} for two classes, which binary segmentation uses: per sub-chunk the logits and labels are
-     * copied into the scratch rows {@link #SCE2_X0}, {@link #SCE2_X1} and {@link #SCE2_Y}, then two sweeps,
-     * {@link #sce2Exp} and {@link #sce2Rest}, compute what the general sweeps compute with one exponential per
-     * pixel instead of two.
+     * {@link #sceRun} for two classes, which binary segmentation uses, in sub-chunks of {@link #SCE2_PASS} pixels
+     * with two sweeps each, as the BCE kernel ({@link #run}, which says why): {@link #sce2Exp} checks the input and
+     * stages e = exp(-|x0 - x1|), {@link #sce2Rest} computes the loss and the gradient from it, then the staged
+     * outputs are copied out. With m the larger logit, sum_c exp(x_c - m) = 1 + e, so a pixel costs one
+     * exponential, one log1p and one division for the probabilities, 1/(1 + e) and e/(1 + e).
      */
     private static float sce2Run(MemorySegment xs, MemorySegment ys, long xBase, long yBase, long rowBytes, long s0,
                                  long s1, float[] w, float wSum, float ignore, float smoothing, float gradScale,
-                                 MemorySegment gs, MemorySegment ls, float[] buf) {
-        int p = SCE_PASS;
+                                 MemorySegment gs, MemorySegment ls) {
+        long[] buf = Scratch.longs(2 * SCE2_PASS);
+        float[] lanes = Scratch.floats(Scratch.LOSS, L);
         float sum = 0;
-        for (long t0 = s0; t0 < s1; t0 += p) {
-            int n = (int) Math.min(p, s1 - t0);
-            long xFirst = (xBase + t0) * 4;
-            long yFirst = (yBase + t0) * 4;
-            MemorySegment.copy(xs, F, xFirst, buf, sceRow(2, SCE2_X0), n);
-            MemorySegment.copy(xs, F, xFirst + rowBytes, buf, sceRow(2, SCE2_X1), n);
-            MemorySegment.copy(ys, F, yFirst, buf, sceRow(2, SCE2_Y), n);
-            if (!sce2Exp(n, ignore, buf)) {
+        for (long t0 = s0; t0 < s1; t0 += SCE2_PASS) {
+            int n = (int) Math.min(SCE2_PASS, s1 - t0);
+            long x0At = (xBase + t0) * 4;
+            long x1At = x0At + rowBytes;
+            long yAt = (yBase + t0) * 4;
+            if (!sce2Exp(xs, ys, x0At, x1At, yAt, n, ignore, buf)) {
                 return Float.NaN;
             }
-            sum += sce2Rest(n, w, wSum, ignore, smoothing, gradScale, ls != null, buf);
+            sum += sce2Rest(xs, ys, x0At, x1At, yAt, n, w, wSum, ignore, smoothing, gradScale, ls != null, buf,
+                    lanes);
             if (ls != null) {
-                MemorySegment.copy(buf, sceRow(2, SCE_LOSS), ls, F, yFirst, n);
+                MemorySegment.copy(buf, SCE2_LOSS, ls, LONG, yAt, n / 2);
             }
             if (gs != null) {
-                MemorySegment.copy(buf, 0, gs, F, xFirst, n);
-                MemorySegment.copy(buf, p, gs, F, xFirst + rowBytes, n);
+                MemorySegment.copy(buf, SCE2_G0, gs, LONG, x0At, n / 2);
+                MemorySegment.copy(buf, SCE2_G1, gs, LONG, x1At, n / 2);
             }
         }
         return sum;
     }
 
     /**
-     * Two classes, sweep A: exp(x_other - m) into row {@link #SCE2_T}, where m is the larger logit; the larger
-     * one's exp(0) = 1 needs no evaluation, so a pixel costs one exponential. False at a NaN logit or a label
-     * that is neither ignored nor 0 or 1.
+     * Two classes, sweep A: e = exp(-|x0 - x1|) into row {@link #SCE2_E}. False at a NaN logit or a label that is
+     * neither ignored nor 0 or 1.
      */
-    private static boolean sce2Exp(int n, float ignore, float[] buf) {
-        int tAt = sceRow(2, SCE2_T);
-        int x0At = sceRow(2, SCE2_X0);
-        int x1At = sceRow(2, SCE2_X1);
-        int yAt = sceRow(2, SCE2_Y);
+    private static boolean sce2Exp(MemorySegment xs, MemorySegment ys, long x0At, long x1At, long yAt, int n,
+                                   float ignore, long[] buf) {
         VectorMask<Float> bad = S.maskAll(false);
         for (int j = 0; j < n; j += L) {
-            FloatVector x0 = FloatVector.fromArray(S, buf, x0At + j);
-            FloatVector x1 = FloatVector.fromArray(S, buf, x1At + j);
-            FloatVector y = FloatVector.fromArray(S, buf, yAt + j);
-            VectorMask<Float> ge = x0.compare(VectorOperators.GE, x1);
+            long o = j * 4L;
+            FloatVector x0 = FloatVector.fromMemorySegment(S, xs, x0At + o, Simd.ORDER);
+            FloatVector x1 = FloatVector.fromMemorySegment(S, xs, x1At + o, Simd.ORDER);
+            FloatVector y = FloatVector.fromMemorySegment(S, ys, yAt + o, Simd.ORDER);
             VectorMask<Float> label = y.compare(VectorOperators.EQ, 0f).or(y.compare(VectorOperators.EQ, 1f))
                     .or(y.compare(VectorOperators.EQ, ignore));
             bad = bad.or(x0.compare(VectorOperators.NE, x0)).or(x1.compare(VectorOperators.NE, x1)).or(label.not());
-            VectorMath.exp(x0.blend(x1, ge).sub(x1.blend(x0, ge))).intoArray(buf, tAt + j);
+            FloatVector m = x0.max(x1);
+            // m - m is NaN where the larger logit is infinite, as exp(m - m) is in the log-sum-exp: the pixel's
+            // loss and gradient are then NaN, as the scalar kernel's, instead of finite
+            VectorMath.exp(m.sub(m).sub(x0.sub(x1).abs())).reinterpretAsLongs().intoArray(buf, SCE2_E + j / 2);
         }
         return !bad.anyTrue();
     }
 
     /**
-     * Two classes, sweep B: the loss, the gradient into class rows 0 and 1 and the loss per pixel (into
-     * {@link #SCE_LOSS} when asked), with the values of the general sweeps: the larger logit's exp is
-     * {@code (m - m) + 1}, which is 1, or NaN where m is infinite just as exp(m - m) would be. Returns the
-     * lane-summed loss of the sub-chunk.
+     * Two classes, sweep B: the loss, the gradient (rows {@link #SCE2_G0}, {@link #SCE2_G1}) and the loss per pixel
+     * ({@link #SCE2_LOSS}, when asked), from the staged e. log sum_c exp(x_c - m) = log1p(e); the larger logit's
+     * probability is 1/(1 + e), the other's e/(1 + e). Returns the lane-summed loss of the sub-chunk.
      */
-    private static float sce2Rest(int n, float[] w, float wSum, float ignore, float smoothing, float gradScale,
-                                  boolean losses, float[] buf) {
-        int tAt = sceRow(2, SCE2_T);
-        int x0At = sceRow(2, SCE2_X0);
-        int x1At = sceRow(2, SCE2_X1);
-        int yAt = sceRow(2, SCE2_Y);
-        int lossAt = sceRow(2, SCE_LOSS);
+    private static float sce2Rest(MemorySegment xs, MemorySegment ys, long x0At, long x1At, long yAt, int n,
+                                  float[] w, float wSum, float ignore, float smoothing, float gradScale,
+                                  boolean losses, long[] buf, float[] lanes) {
         float keep = 1f - smoothing;
         float sm = smoothing / 2;
-        float coefConst = sm * wSum;
         float w0 = w == null ? 1f : w[0];
         float w1 = w == null ? 1f : w[1];
+        float coefConst = sm * wSum;
         float gKeep = gradScale * keep;
         float smooth0 = gradScale * sm * w0;
         float smooth1 = gradScale * sm * w1;
@@ -351,44 +345,42 @@ final class VectorLosses {
         FloatVector acc = FloatVector.zero(S);
         FloatVector w0v = FloatVector.broadcast(S, w0);
         for (int j = 0; j < n; j += L) {
-            FloatVector x0 = FloatVector.fromArray(S, buf, x0At + j);
-            FloatVector x1 = FloatVector.fromArray(S, buf, x1At + j);
-            FloatVector y = FloatVector.fromArray(S, buf, yAt + j);
-            FloatVector t = FloatVector.fromArray(S, buf, tAt + j);
+            long o = j * 4L;
+            FloatVector x0 = FloatVector.fromMemorySegment(S, xs, x0At + o, Simd.ORDER);
+            FloatVector x1 = FloatVector.fromMemorySegment(S, xs, x1At + o, Simd.ORDER);
+            FloatVector y = FloatVector.fromMemorySegment(S, ys, yAt + o, Simd.ORDER);
+            FloatVector e = LongVector.fromArray(S_LONG, buf, SCE2_E + j / 2).reinterpretAsFloats();
             VectorMask<Float> ge = x0.compare(VectorOperators.GE, x1);
-            VectorMask<Float> is0 = y.compare(VectorOperators.EQ, 0f);
             VectorMask<Float> is1 = y.compare(VectorOperators.EQ, 1f);
             VectorMask<Float> skip = y.compare(VectorOperators.EQ, ignore);
-            FloatVector m = x1.blend(x0, ge);
-            FloatVector top = m.sub(m).add(V_ONE);
-            FloatVector e0 = t.blend(top, ge);
-            FloatVector e1 = top.blend(t, ge);
-            FloatVector z = e0.add(e1);
+            FloatVector m = x0.max(x1);
+            FloatVector lse = VectorMath.log1p(e);
             FloatVector wy = w0v.blend(w1, is1);
-            FloatVector logZ = VectorMath.log(z);
-            FloatVector l = m.sub(x0.blend(x1, is1)).add(logZ).mul(wy.mul(keep));
+            FloatVector l = m.sub(x0.blend(x1, is1)).add(lse).mul(wy.mul(keep));
             if (smoothing != 0f) {
-                FloatVector swd = V_ZERO.sub(x0.sub(m).mul(w0)).sub(x1.sub(m).mul(w1));
-                l = l.add(logZ.mul(wSum).add(swd).mul(sm));
+                FloatVector swd = m.sub(x0).mul(w0).add(m.sub(x1).mul(w1));
+                l = l.add(lse.mul(wSum).add(swd).mul(sm));
             }
             l = l.blend(0f, skip);
             acc = acc.add(l);
             if (losses) {
-                l.intoArray(buf, lossAt + j);
+                l.reinterpretAsLongs().intoArray(buf, SCE2_LOSS + j / 2);
             }
-            FloatVector coef = wy.mul(keep).add(coefConst).mul(gradScale).div(z);
+            FloatVector big = V_ONE.div(e.add(V_ONE));
+            FloatVector small = e.mul(big);
+            FloatVector coef = wy.mul(keep).add(coefConst).mul(gradScale);
             FloatVector wyk = wy.mul(gKeep);
-            FloatVector g0 = e0.mul(coef).sub(wyk, is0);
-            FloatVector g1 = e1.mul(coef).sub(wyk, is1);
+            FloatVector g0 = small.blend(big, ge).mul(coef).sub(wyk, is1.not());
+            FloatVector g1 = big.blend(small, ge).mul(coef).sub(wyk, is1);
             if (smoothing != 0f) {
                 g0 = g0.sub(smooth0);
                 g1 = g1.sub(smooth1);
             }
-            g0.blend(0f, skip).intoArray(buf, j);
-            g1.blend(0f, skip).intoArray(buf, SCE_PASS + j);
+            g0.blend(0f, skip).reinterpretAsLongs().intoArray(buf, SCE2_G0 + j / 2);
+            g1.blend(0f, skip).reinterpretAsLongs().intoArray(buf, SCE2_G1 + j / 2);
         }
-        acc.intoArray(buf, sceRow(2, SCE_ROWS));
-        return Simd.sumLanes(buf, sceRow(2, SCE_ROWS));
+        acc.intoArray(lanes, 0);
+        return Simd.sumLanes(lanes, 0);
     }
 
     /** Offset of per-pixel row {@code k} in the softmax scratch (after the C class rows). */
@@ -545,44 +537,43 @@ final class VectorLosses {
         return BlockSums.sum(pool, items, item -> {
             long from = item * block;
             long to = Math.min(n, from + block);
-            double sum = 0;
-            long i = from;
-            while (to - i >= L) {
-                long stop = i + Math.min(LABEL_CHUNK, (to - i) / L * L);
-                float part = labelWeightRun(ys, i, stop, classes, w, ignore);
-                if (Float.isNaN(part)) {
-                    return Double.NaN;
-                }
-                sum += part;
-                i = stop;
-            }
-            if (i < to) {
-                sum += ScalarLosses.labelWeightRun(ys, i, to, classes, w, ignore);
+            long stop = from + (to - from) / L * L;
+            double sum = labelWeightRun(ys, from, stop, classes, w, ignore);
+            if (stop < to && !Double.isNaN(sum)) {
+                sum += ScalarLosses.labelWeightRun(ys, stop, to, classes, w, ignore);
             }
             return sum;
         });
     }
 
-    /** Labels [from, to), a whole number of vectors; NaN at a label that is neither ignored nor a class. */
-    private static float labelWeightRun(MemorySegment ys, long from, long to, int classes, float[] w,
-                                        float ignore) {
-        FloatVector acc = FloatVector.zero(S);
-        FloatVector zero = FloatVector.zero(S);
-        for (long i = from; i < to; i += L) {
-            FloatVector y = FloatVector.fromMemorySegment(S, ys, i * 4, Simd.ORDER);
-            VectorMask<Float> ign = y.compare(VectorOperators.EQ, ignore);
-            VectorMask<Float> hit = S.maskAll(false);
-            FloatVector wy = zero;
-            for (int c = 0; c < classes; c++) {
-                VectorMask<Float> isC = y.compare(VectorOperators.EQ, (float) c);
-                hit = hit.or(isC);
-                wy = wy.blend(w == null ? 1f : w[c], isC);
+    /**
+     * Labels [from, to), a whole number of vectors: sum_c w_c n_c from the count n_c of each class's labels, which
+     * is exact, where a running float sum of the weights would need flushing into a double every few vectors. One
+     * sweep per class and one for the ignored labels, each a plain count held in a register: a lane equals at most
+     * one of these values, so every label is valid when the counts add up to the number of labels. NaN otherwise.
+     */
+    private static double labelWeightRun(MemorySegment ys, long from, long to, int classes, float[] w,
+                                         float ignore) {
+        long counted = count(ys, from, to, ignore);
+        double sum = 0;
+        for (int c = 0; c < classes; c++) {
+            if (c == ignore) {
+                continue; // this class's labels are the ignored ones, counted above
             }
-            if (hit.or(ign).not().anyTrue()) {
-                return Float.NaN;
-            }
-            acc = acc.add(wy.blend(0f, ign));
+            long n = count(ys, from, to, c);
+            counted += n;
+            sum += (w == null ? 1.0 : w[c]) * n;
         }
-        return Simd.sum(acc);
+        return counted == to - from ? sum : Double.NaN;
+    }
+
+    /** How many of the labels [from, to), a whole number of vectors, equal {@code value}. */
+    private static long count(MemorySegment ys, long from, long to, float value) {
+        long n = 0;
+        for (long i = from; i < to; i += L) {
+            n += FloatVector.fromMemorySegment(S, ys, i * 4, Simd.ORDER).compare(VectorOperators.EQ, value)
+                    .trueCount();
+        }
+        return n;
     }
 }
