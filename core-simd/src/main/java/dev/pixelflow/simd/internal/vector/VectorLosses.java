@@ -33,9 +33,9 @@ final class VectorLosses {
     private static final int CHUNK = 2048;
     /** Elements per sweep of the BCE kernel: its three scratch rows (6 kB) and the inputs stay in L1. */
     private static final int PASS = 512;
-    /** Pixels per sub-chunk of the softmax kernel: C + 8 scratch rows of 1 kB each, then one vector for the sum. */
+    /** Pixels per sub-chunk of the softmax kernel: C + 8 staging rows of 1 kB each. */
     private static final int SCE_PASS = 256;
-    /** Per-pixel rows of the softmax scratch, after the C class rows (see {@link #sceRun}). */
+    /** Per-pixel rows of the softmax staging, after the C class rows (see {@link #sceRun}). */
     private static final int SCE_M = 0;
     private static final int SCE_XY = 1;
     private static final int SCE_WY = 2;
@@ -221,16 +221,20 @@ final class VectorLosses {
 
     /**
      * Pixels {@code [s0, s1)} of image {@code b}, a whole number of vectors of consecutive pixels, in sub-chunks of
-     * {@link #SCE_PASS} pixels, each in four sweeps with per-pixel state in a scratch array: {@link #sceGather}
-     * (max, label logit and weight, checks), {@link #sceExp} (exp(x - m) of every class, parked, its sum and the
-     * smoothing sum), {@link #sceLoss} (log-sum-exp, loss, gradient coefficient) and {@link #sceGrad} (the
-     * gradient, overwriting the parked exp), then the outputs are copied out. Returns the sum of the sub-chunks'
+     * {@link #SCE_PASS} pixels, each in up to five sweeps with per-pixel state in staging rows of longs (see
+     * {@link Scratch#longs} for why longs): {@link #sceGather} (max, label logit and weight, checks),
+     * {@link #sceExp} (exp(x - m) of every class, parked, its sum and the smoothing sum), {@link #sceLoss}
+     * (log-sum-exp, loss), then with a gradient {@link #sceCoef} (its per-pixel coefficient) and {@link #sceGrad}
+     * (the gradient, overwriting the parked exp); the outputs are copied out. Returns the sum of the sub-chunks'
      * lane-summed losses, or NaN, before the sub-chunk's outputs are written, at a NaN logit or a bad label.
      * Two classes take {@link #sce2Run}.
      *
      * <p>Sweeps rather than one pass per pixel vector for the reason given at {@link #run}. Each sweep is its own
-     * method: no vector crosses a call (the state is in the scratch array), and one method holding all four
-     * loops grows past C2's node budget, which then leaves vector operations to their slow Java fallback.
+     * small method: no vector crosses a call (the state is in the staging rows), and C2 stops inlining a method's
+     * calls once its parse has made about 18,000 nodes (NodeCountInliningCutoff), which the Vector API reaches
+     * with a few dozen operations. A call it does not inline inside a loop boxes its vectors on every iteration;
+     * a whole sweep it does not inline here is merely a call. So the loops call nothing but {@link VectorMath},
+     * early in their bodies, and the staging is written out rather than through small helpers.
      */
     private static float sceRun(MemorySegment xs, MemorySegment ys, int classes, long spatial, long b, long s0,
                                 long s1, float[] w, float wSum, float ignore, float smoothing, float gradScale,
@@ -242,7 +246,8 @@ final class VectorLosses {
             return sce2Run(xs, ys, xBase, yBase, rowBytes, s0, s1, w, wSum, ignore, smoothing, gradScale, gs, ls);
         }
         int p = SCE_PASS;
-        float[] buf = Scratch.floats(Scratch.LOSS, (classes + SCE_ROWS) * p + L);
+        long[] buf = Scratch.longs((classes + SCE_ROWS) * p / 2);
+        float[] lanes = Scratch.floats(Scratch.LOSS, L);
         float sum = 0;
         for (long t0 = s0; t0 < s1; t0 += p) {
             int n = (int) Math.min(p, s1 - t0);
@@ -252,15 +257,16 @@ final class VectorLosses {
                 return Float.NaN;
             }
             sceExp(xs, classes, rowBytes, xFirst, n, w, smoothing, buf);
-            sum += sceLoss(classes, n, wSum, smoothing, gradScale, ls != null, buf);
+            sum += sceLoss(classes, n, wSum, smoothing, ls != null, buf, lanes);
             if (ls != null) {
-                MemorySegment.copy(buf, sceRow(classes, SCE_LOSS), ls, F, yFirst, n);
+                MemorySegment.copy(buf, sceRow(classes, SCE_LOSS), ls, LONG, yFirst, n / 2);
             }
             if (gs != null) {
+                sceCoef(classes, n, wSum, smoothing, gradScale, buf);
                 sceGrad(ys, classes, yFirst, n, w, smoothing, gradScale, buf);
                 long off = xFirst;
                 for (int c = 0; c < classes; c++, off += rowBytes) {
-                    MemorySegment.copy(buf, c * p, gs, F, off, n);
+                    MemorySegment.copy(buf, c * (p / 2), gs, LONG, off, n / 2);
                 }
             }
         }
@@ -383,9 +389,9 @@ final class VectorLosses {
         return Simd.sumLanes(lanes, 0);
     }
 
-    /** Offset of per-pixel row {@code k} in the softmax scratch (after the C class rows). */
+    /** Offset, in longs, of per-pixel row {@code k} in the softmax staging rows (after the C class rows). */
     private static int sceRow(int classes, int k) {
-        return (classes + k) * SCE_PASS;
+        return (classes + k) * (SCE_PASS / 2);
     }
 
     /**
@@ -394,7 +400,7 @@ final class VectorLosses {
      * False at a NaN logit or a label that is neither ignored nor in [0, classes).
      */
     private static boolean sceGather(MemorySegment xs, MemorySegment ys, int classes, long rowBytes, long xFirst,
-                                     long yFirst, int n, float[] w, float ignore, float[] buf) {
+                                     long yFirst, int n, float[] w, float ignore, long[] buf) {
         int mAt = sceRow(classes, SCE_M);
         int xyAt = sceRow(classes, SCE_XY);
         int wyAt = sceRow(classes, SCE_WY);
@@ -423,10 +429,11 @@ final class VectorLosses {
             }
             // max propagates NaN, so one compare finds a NaN logit in any class row
             bad = bad.or(m.compare(VectorOperators.NE, m)).or(hit.or(ign).not());
-            m.intoArray(buf, mAt + j);
-            xy.intoArray(buf, xyAt + j);
-            wy.intoArray(buf, wyAt + j);
-            zero.blend(ones, hit.not().or(ign)).intoArray(buf, skipAt + j);
+            int at = j / 2;
+            m.reinterpretAsLongs().intoArray(buf, mAt + at);
+            xy.reinterpretAsLongs().intoArray(buf, xyAt + at);
+            wy.reinterpretAsLongs().intoArray(buf, wyAt + at);
+            zero.blend(ones, hit.not().or(ign)).reinterpretAsLongs().intoArray(buf, skipAt + at);
         }
         return !bad.anyTrue();
     }
@@ -439,73 +446,92 @@ final class VectorLosses {
      * vector could not.
      */
     private static void sceExp(MemorySegment xs, int classes, long rowBytes, long xFirst, int n, float[] w,
-                               float smoothing, float[] buf) {
+                               float smoothing, long[] buf) {
         int mAt = sceRow(classes, SCE_M);
         int zAt = sceRow(classes, SCE_Z);
         int swdAt = sceRow(classes, SCE_SWD);
         long off = xFirst;
         for (int c = 0; c < classes; c++, off += rowBytes) {
-            int row = c * SCE_PASS;
+            int row = c * (SCE_PASS / 2);
             float wc = w == null ? 1f : w[c];
             for (int j = 0; j < n; j += L) {
+                int at = j / 2;
                 FloatVector d = FloatVector.fromMemorySegment(S, xs, off + j * 4L, Simd.ORDER)
-                        .sub(FloatVector.fromArray(S, buf, mAt + j));
+                        .sub(LongVector.fromArray(S_LONG, buf, mAt + at).reinterpretAsFloats());
                 FloatVector e = VectorMath.exp(d);
-                e.intoArray(buf, row + j);
-                (c == 0 ? e : FloatVector.fromArray(S, buf, zAt + j).add(e)).intoArray(buf, zAt + j);
+                e.reinterpretAsLongs().intoArray(buf, row + at);
+                FloatVector z = c == 0 ? e : LongVector.fromArray(S_LONG, buf, zAt + at).reinterpretAsFloats().add(e);
+                z.reinterpretAsLongs().intoArray(buf, zAt + at);
                 if (smoothing != 0f) {
-                    FloatVector sw = c == 0 ? FloatVector.zero(S) : FloatVector.fromArray(S, buf, swdAt + j);
-                    sw.sub(d.mul(wc)).intoArray(buf, swdAt + j);
+                    FloatVector sw = c == 0 ? FloatVector.zero(S)
+                            : LongVector.fromArray(S_LONG, buf, swdAt + at).reinterpretAsFloats();
+                    sw.sub(d.mul(wc)).reinterpretAsLongs().intoArray(buf, swdAt + at);
                 }
             }
         }
     }
 
     /**
-     * Sweep C: the loss per pixel (into {@link #SCE_LOSS} when asked) and the gradient coefficient
-     * a((1-eps) w_y + eps/C W) / Z ({@link #SCE_COEF}); returns the lane-summed loss of the sub-chunk.
+     * Sweep C: the loss per pixel (into {@link #SCE_LOSS} when asked); returns the lane-summed loss of the
+     * sub-chunk. The gradient's coefficient is left to {@link #sceCoef}: with it, this method grows past the node
+     * count at which C2 stops inlining, and a vector handed to a call that is not inlined is boxed.
      */
-    private static float sceLoss(int classes, int n, float wSum, float smoothing, float gradScale, boolean losses,
-                                 float[] buf) {
+    private static float sceLoss(int classes, int n, float wSum, float smoothing, boolean losses, long[] buf,
+                                 float[] lanes) {
         int mAt = sceRow(classes, SCE_M);
         int xyAt = sceRow(classes, SCE_XY);
         int wyAt = sceRow(classes, SCE_WY);
         int skipAt = sceRow(classes, SCE_SKIP);
         int zAt = sceRow(classes, SCE_Z);
         int swdAt = sceRow(classes, SCE_SWD);
-        int coefAt = sceRow(classes, SCE_COEF);
         int lossAt = sceRow(classes, SCE_LOSS);
         float keep = 1f - smoothing;
         float sm = smoothing / classes;
-        float coefConst = sm * wSum;
         FloatVector acc = FloatVector.zero(S);
         for (int j = 0; j < n; j += L) {
-            FloatVector z = FloatVector.fromArray(S, buf, zAt + j);
-            FloatVector wy = FloatVector.fromArray(S, buf, wyAt + j);
-            VectorMask<Float> skip = FloatVector.fromArray(S, buf, skipAt + j).compare(VectorOperators.NE, 0f);
-            FloatVector logZ = VectorMath.log(z);
-            FloatVector l = FloatVector.fromArray(S, buf, mAt + j).sub(FloatVector.fromArray(S, buf, xyAt + j))
-                    .add(logZ).mul(wy.mul(keep));
+            int at = j / 2;
+            FloatVector logZ = VectorMath.log(LongVector.fromArray(S_LONG, buf, zAt + at).reinterpretAsFloats());
+            FloatVector wy = LongVector.fromArray(S_LONG, buf, wyAt + at).reinterpretAsFloats();
+            FloatVector l = LongVector.fromArray(S_LONG, buf, mAt + at).reinterpretAsFloats()
+                    .sub(LongVector.fromArray(S_LONG, buf, xyAt + at).reinterpretAsFloats()).add(logZ)
+                    .mul(wy.mul(keep));
             if (smoothing != 0f) {
-                l = l.add(logZ.mul(wSum).add(FloatVector.fromArray(S, buf, swdAt + j)).mul(sm));
+                l = l.add(logZ.mul(wSum).add(LongVector.fromArray(S_LONG, buf, swdAt + at).reinterpretAsFloats())
+                        .mul(sm));
             }
+            VectorMask<Float> skip = LongVector.fromArray(S_LONG, buf, skipAt + at).reinterpretAsFloats()
+                    .compare(VectorOperators.NE, 0f);
             l = l.blend(0f, skip);
             acc = acc.add(l);
             if (losses) {
-                l.intoArray(buf, lossAt + j);
+                l.reinterpretAsLongs().intoArray(buf, lossAt + at);
             }
-            wy.mul(keep).add(coefConst).mul(gradScale).div(z).intoArray(buf, coefAt + j);
         }
-        acc.intoArray(buf, sceRow(classes, SCE_ROWS));
-        return Simd.sumLanes(buf, sceRow(classes, SCE_ROWS));
+        acc.intoArray(lanes, 0);
+        return Simd.sumLanes(lanes, 0);
+    }
+
+    /** Sweep D, with a gradient: its coefficient a((1-eps) w_y + eps/C W) / Z ({@link #SCE_COEF}). */
+    private static void sceCoef(int classes, int n, float wSum, float smoothing, float gradScale, long[] buf) {
+        int wyAt = sceRow(classes, SCE_WY);
+        int zAt = sceRow(classes, SCE_Z);
+        int coefAt = sceRow(classes, SCE_COEF);
+        float keep = 1f - smoothing;
+        float coefConst = smoothing / classes * wSum;
+        for (int j = 0; j < n; j += L) {
+            int at = j / 2;
+            FloatVector wy = LongVector.fromArray(S_LONG, buf, wyAt + at).reinterpretAsFloats();
+            FloatVector z = LongVector.fromArray(S_LONG, buf, zAt + at).reinterpretAsFloats();
+            wy.mul(keep).add(coefConst).mul(gradScale).div(z).reinterpretAsLongs().intoArray(buf, coefAt + at);
+        }
     }
 
     /**
-     * Sweep D: grad_c = e_c coef - a(1-eps) w_y [c = y] - a eps/C w_c, 0 at skipped pixels, class row by class
+     * Sweep E: grad_c = e_c coef - a(1-eps) w_y [c = y] - a eps/C w_c, 0 at skipped pixels, class row by class
      * row over the parked exp.
      */
     private static void sceGrad(MemorySegment ys, int classes, long yFirst, int n, float[] w, float smoothing,
-                                float gradScale, float[] buf) {
+                                float gradScale, long[] buf) {
         int wyAt = sceRow(classes, SCE_WY);
         int skipAt = sceRow(classes, SCE_SKIP);
         int coefAt = sceRow(classes, SCE_COEF);
@@ -514,16 +540,20 @@ final class VectorLosses {
         for (int c = 0; c < classes; c++) {
             FloatVector fc = FloatVector.broadcast(S, (float) c);
             float smoothTerm = gSmooth * (w == null ? 1f : w[c]);
-            int row = c * SCE_PASS;
+            int row = c * (SCE_PASS / 2);
             for (int j = 0; j < n; j += L) {
+                int at = j / 2;
                 FloatVector y = FloatVector.fromMemorySegment(S, ys, yFirst + j * 4L, Simd.ORDER);
-                FloatVector g = FloatVector.fromArray(S, buf, row + j).mul(FloatVector.fromArray(S, buf, coefAt + j));
-                g = g.sub(FloatVector.fromArray(S, buf, wyAt + j).mul(gKeep), y.compare(VectorOperators.EQ, fc));
+                FloatVector g = LongVector.fromArray(S_LONG, buf, row + at).reinterpretAsFloats()
+                        .mul(LongVector.fromArray(S_LONG, buf, coefAt + at).reinterpretAsFloats());
+                g = g.sub(LongVector.fromArray(S_LONG, buf, wyAt + at).reinterpretAsFloats().mul(gKeep),
+                        y.compare(VectorOperators.EQ, fc));
                 if (smoothing != 0f) {
                     g = g.sub(smoothTerm);
                 }
-                VectorMask<Float> skip = FloatVector.fromArray(S, buf, skipAt + j).compare(VectorOperators.NE, 0f);
-                g.blend(0f, skip).intoArray(buf, row + j);
+                VectorMask<Float> skip = LongVector.fromArray(S_LONG, buf, skipAt + at).reinterpretAsFloats()
+                        .compare(VectorOperators.NE, 0f);
+                g.blend(0f, skip).reinterpretAsLongs().intoArray(buf, row + at);
             }
         }
     }
