@@ -47,8 +47,18 @@ final class AffineNormalizer implements Normalizer {
             transform(last, in, out, false, true);
             return last;
         }
-        NormStats stats = GroupStatistics.compute(spec, kernels, null, in);
-        transform(stats, in, out, false, false);
+        NormStats stats;
+        if (GroupStatistics.byGroup(spec, in)) {
+            // each group is transformed right after its statistics, while its values are still in cache
+            stats = GroupStatistics.computeByGroup(spec, kernels, in, (planes, g, from, to, shift, scale) -> {
+                for (int r = from; r < to; r++) {
+                    affineRun(spec, shift, scale, false, in, out, planes.offset[r], planes.length[r], false);
+                }
+            });
+        } else {
+            stats = GroupStatistics.compute(spec, kernels, null, in);
+            transform(stats, in, out, false, false);
+        }
         last = stats;
         return stats;
     }
@@ -94,8 +104,8 @@ final class AffineNormalizer implements Normalizer {
      * The affine map in double for a group whose parameters do not fit a float (a shift beyond the float
      * range or a factor that overflows it, possible only with hand-made statistics); checks, then writes.
      */
-    private static long inDouble(NormStats stats, int g, boolean inverse, boolean clip, Tensor in, Tensor out,
-                                 long off, int len, boolean checkFinite) {
+    private static long inDouble(NormalizerSpec s, double shift, double scale, boolean inverse, boolean clip,
+                                 Tensor in, Tensor out, long off, int len, boolean checkFinite) {
         MemorySegment src = in.segment();
         MemorySegment dst = out.segment();
         if (checkFinite) {
@@ -105,9 +115,7 @@ final class AffineNormalizer implements Normalizer {
                 }
             }
         }
-        NormalizerSpec s = stats.spec();
-        double shift = stats.shift(g);
-        double mul = inverse ? stats.scale(g) / s.outSpan() : s.outSpan() / stats.scale(g);
+        double mul = inverse ? scale / s.outSpan() : s.outSpan() / scale;
         for (int i = 0; i < len; i++) {
             double x = src.getAtIndex(NormChecks.F32, off + i);
             double y = inverse ? shift + (x - s.outLo()) * mul : s.outLo() + (x - shift) * mul;
@@ -138,36 +146,12 @@ final class AffineNormalizer implements Normalizer {
     private void transform(NormStats stats, Tensor in, Tensor out, boolean inverse, boolean checkFinite) {
         Objects.requireNonNull(stats, "stats");
         checkGroups(stats, in);
-        NormalizerSpec s = stats.spec();
-        double outLo = s.outLo();
-        double span = s.outSpan();
-        boolean clip = s.clip() && !inverse;
-        float lo = clip ? 0f : Float.NEGATIVE_INFINITY;
-        float hi = clip ? 1f : Float.POSITIVE_INFINITY;
-        int groups = stats.groups();
-        float[] params = new float[4 * groups];
-        for (int g = 0; g < groups; g++) {
-            double shift = stats.shift(g);
-            double scale = stats.scale(g);
-            double c = inverse ? outLo : shift;
-            float cHi = (float) c;
-            params[4 * g] = cHi;
-            params[4 * g + 1] = (float) (c - cHi);
-            params[4 * g + 2] = (float) (inverse ? scale / span : span / scale);
-            params[4 * g + 3] = (float) (inverse ? shift : outLo);
-        }
-        NormPlanes planes = NormPlanes.of(s.scope(), IN, in);
+        NormPlanes planes = NormPlanes.of(stats.spec().scope(), IN, in);
         long[] bad = new long[planes.count];
         planes.forEach(r -> {
             int g = planes.group[r];
-            int p = 4 * g;
-            long off = planes.offset[r];
-            if (Float.isFinite(params[p]) && Float.isFinite(params[p + 2]) && Float.isFinite(params[p + 3])) {
-                bad[r] = kernels.normAffine(in.segment(), off, out.segment(), off, planes.length[r], params[p],
-                        params[p + 1], params[p + 2], params[p + 3], lo, hi, checkFinite);
-            } else {
-                bad[r] = inDouble(stats, g, inverse, clip, in, out, off, planes.length[r], checkFinite);
-            }
+            bad[r] = affineRun(stats.spec(), stats.shift(g), stats.scale(g), inverse, in, out, planes.offset[r],
+                    planes.length[r], checkFinite);
         });
         if (checkFinite) {
             for (int r = 0; r < planes.count; r++) {
@@ -176,5 +160,26 @@ final class AffineNormalizer implements Normalizer {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #transform} of the {@code len} floats at {@code off} with one group's statistics: the kernel with
+     * the parameters split and rounded as described there, or {@link #inDouble} when they do not fit a float.
+     * Returns the offset in the run of the first non-finite input when {@code checkFinite}, otherwise -1.
+     */
+    private long affineRun(NormalizerSpec s, double shift, double scale, boolean inverse, Tensor in, Tensor out,
+                           long off, int len, boolean checkFinite) {
+        boolean clip = s.clip() && !inverse;
+        double span = s.outSpan();
+        double c = inverse ? s.outLo() : shift;
+        float cHi = (float) c;
+        float cLo = (float) (c - cHi);
+        float mul = (float) (inverse ? scale / span : span / scale);
+        float add = (float) (inverse ? shift : s.outLo());
+        if (!Float.isFinite(cHi) || !Float.isFinite(mul) || !Float.isFinite(add)) {
+            return inDouble(s, shift, scale, inverse, clip, in, out, off, len, checkFinite);
+        }
+        return kernels.normAffine(in.segment(), off, out.segment(), off, len, cHi, cLo, mul, add,
+                clip ? 0f : Float.NEGATIVE_INFINITY, clip ? 1f : Float.POSITIVE_INFINITY, checkFinite);
     }
 }

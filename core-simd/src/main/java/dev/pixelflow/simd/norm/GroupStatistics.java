@@ -63,8 +63,13 @@ final class GroupStatistics {
         double[] m2 = new double[mean.length];
         moments(k, planes, count, mean, m2);
         for (int g = 0; g < mean.length; g++) {
-            scale[g] = positive(Math.sqrt(m2[g] / count[g]) + spec.eps());
+            scale[g] = zScale(spec, count[g], m2[g]);
         }
+    }
+
+    /** The z-score scale of a group: population standard deviation plus eps. */
+    private static double zScale(NormalizerSpec spec, long count, double m2) {
+        return positive(Math.sqrt(m2 / count) + spec.eps());
     }
 
     /**
@@ -77,7 +82,13 @@ final class GroupStatistics {
         planes.forEach(r -> finite[r] = k.normMoments(planes.segment(r), planes.offset[r], planes.length[r],
                 run, 2 * r));
         planes.requireFinite(finite);
-        for (int r = 0; r < planes.count; r++) {
+        mergeMoments(planes, run, 0, planes.count, count, mean, m2);
+    }
+
+    /** Merges the per-run mean and M2 of runs [from, to) into their groups, in run order (Chan et al.). */
+    private static void mergeMoments(NormPlanes planes, double[] run, int from, int to, long[] count, double[] mean,
+                                     double[] m2) {
+        for (int r = from; r < to; r++) {
             int g = planes.group[r];
             long nb = planes.length[r];
             long n = count[g] + nb;
@@ -97,14 +108,85 @@ final class GroupStatistics {
         double[] max = new double[min.length];
         Arrays.fill(min, Double.POSITIVE_INFINITY);
         Arrays.fill(max, Double.NEGATIVE_INFINITY);
-        for (int r = 0; r < planes.count; r++) {
+        mergeMinMax(planes, run, 0, planes.count, min, max);
+        for (int g = 0; g < min.length; g++) {
+            scale[g] = positive(max[g] - min[g]);
+        }
+    }
+
+    /** Merges the per-run min and max of runs [from, to) into their groups. */
+    private static void mergeMinMax(NormPlanes planes, double[] run, int from, int to, double[] min, double[] max) {
+        for (int r = from; r < to; r++) {
             int g = planes.group[r];
             min[g] = Math.min(min[g], run[2 * r]);
             max[g] = Math.max(max[g], run[2 * r + 1]);
         }
-        for (int g = 0; g < min.length; g++) {
-            scale[g] = positive(max[g] - min[g]);
+    }
+
+    /** What {@link #computeByGroup} does with each group once its statistics are known, on the same thread. */
+    interface GroupAction {
+        /** Group {@code group}, whose runs are [fromRun, toRun) of {@code planes}, has these statistics. */
+        void accept(NormPlanes planes, int group, int fromRun, int toRun, double shift, double scale);
+    }
+
+    /**
+     * Whether {@link #computeByGroup} serves this spec and batch: z-score or min-max per image or per channel, with
+     * enough groups to keep every compute thread busy with whole groups (otherwise the runs of a few large groups
+     * are better spread over the threads).
+     */
+    static boolean byGroup(NormalizerSpec spec, Tensor in) {
+        if (spec.scope() == NormScope.DATASET || spec.method() == NormMethod.QUANTILE || in.rank() != 4) {
+            return false;
         }
+        int groups = spec.scope().groups(in.dim(0), in.dim(1));
+        return groups >= 4 * NormPlanes.threads() || in.size() < NormPlanes.PARALLEL_MIN;
+    }
+
+    /**
+     * {@link #compute} for a spec and batch that {@link #byGroup} accepts, one group per task across the compute
+     * threads, handing each group to {@code then} as soon as its statistics are known. The group's values are then
+     * still in the core's caches, so a transform done there reads them from cache rather than from memory a second
+     * time. The results equal {@link #compute}'s: a group's runs are merged in the same order. A non-finite value
+     * throws, naming the first one, after every group has been processed; groups before it (or on another thread)
+     * may have been handed to {@code then} by then.
+     */
+    static NormStats computeByGroup(NormalizerSpec spec, Kernels k, Tensor in, GroupAction then) {
+        NormChecks.requireImages("tensor 0", in);
+        int groups = spec.scope().groups(in.dim(0), in.dim(1));
+        NormPlanes planes = NormPlanes.of(spec.scope(), null, in);
+        int[] first = planes.groupStarts(groups);
+        boolean zScore = spec.method() == NormMethod.Z_SCORE;
+        double[] run = new double[2 * planes.count];
+        boolean[] finite = new boolean[planes.count];
+        double[] shift = new double[groups];
+        double[] scale = new double[groups];
+        // z-score: count, mean (in shift), M2; min-max: min (in shift), max
+        long[] count = new long[groups];
+        double[] second = new double[groups];
+        NormPlanes.parallel(groups, planes.total, g -> {
+            int from = first[g];
+            int to = first[g + 1];
+            for (int r = from; r < to; r++) {
+                MemorySegment seg = planes.segment(r);
+                finite[r] = zScore ? k.normMoments(seg, planes.offset[r], planes.length[r], run, 2 * r)
+                        : k.normMinMax(seg, planes.offset[r], planes.length[r], run, 2 * r);
+                if (!finite[r]) {
+                    return;
+                }
+            }
+            if (zScore) {
+                mergeMoments(planes, run, from, to, count, shift, second);
+                scale[g] = zScale(spec, count[g], second[g]);
+            } else {
+                shift[g] = Double.POSITIVE_INFINITY;
+                second[g] = Double.NEGATIVE_INFINITY;
+                mergeMinMax(planes, run, from, to, shift, second);
+                scale[g] = positive(second[g] - shift[g]);
+            }
+            then.accept(planes, g, from, to, shift[g], scale[g]);
+        });
+        planes.requireFinite(finite);
+        return new NormStats(spec, shift, scale);
     }
 
     private static void quantile(NormalizerSpec spec, Kernels k, NormPlanes planes, double[] lo, double[] scale) {

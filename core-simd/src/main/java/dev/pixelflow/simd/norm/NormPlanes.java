@@ -18,7 +18,7 @@ final class NormPlanes {
     /** Longest run: 256 KiB of floats, large enough that a run dwarfs the cost of scheduling it. */
     static final int SPLIT = 1 << 16;
     /** Below this many floats in total the work runs on the calling thread. */
-    private static final long PARALLEL_MIN = 1 << 15;
+    static final long PARALLEL_MIN = 1 << 15;
 
     /** Compute threads of the normalizers (pixelflow.threads, as {@link Ops#defaults()}); parked when idle. */
     private static final class Pool {
@@ -97,6 +97,25 @@ final class NormPlanes {
             p.length[r] = (int) Math.min(SPLIT, n - p.offset[r]);
         }
         return p;
+    }
+
+    /** The normalizers' compute threads. */
+    static int threads() {
+        return Pool.INSTANCE.threads();
+    }
+
+    /**
+     * For runs made by {@link #of} with a scope other than DATASET, whose groups' runs are consecutive (and of a
+     * non-empty batch, so every group has one): the first run of each of the {@code groups} groups, then
+     * {@link #count}.
+     */
+    int[] groupStarts(int groups) {
+        int[] first = new int[groups + 1];
+        for (int r = count - 1; r >= 0; r--) {
+            first[group[r]] = r;
+        }
+        first[groups] = count;
+        return first;
     }
 
     private static long pieces(long n) {

@@ -16,6 +16,8 @@
  * and infinities, so there is no separate finite check) and the transform reads and writes it once. Planes
  * (split into runs of at most 64 Ki floats) are spread over a fixed set of compute threads
  * ({@code pixelflow.threads}) and combined in a fixed order, so results do not depend on the thread count.
+ * A z-score or min-max {@code apply} on a batch with several groups per thread takes one group at a time,
+ * statistics then transform, so the transform reads the group from cache rather than from memory again.
  *
  * <p>Types are non-null unless annotated {@link org.jspecify.annotations.Nullable @Nullable}.
  */

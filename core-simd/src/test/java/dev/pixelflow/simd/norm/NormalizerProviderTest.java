@@ -142,7 +142,14 @@ class NormalizerProviderTest {
     @Test
     void nonFiniteValuesAreNamedAtTheirFlatIndexInLargeBatches() {
         SplittableRandom r = new SplittableRandom(24);
-        int[] shape = {2, 3, 200, 210};
+        // six large groups (statistics of all runs first), and 32 small ones (each group's statistics, then
+        // its transform, on one thread)
+        for (int[] shape : new int[][] {{2, 3, 200, 210}, {16, 2, 40, 50}}) {
+            nonFiniteNamed(r, shape);
+        }
+    }
+
+    private static void nonFiniteNamed(SplittableRandom r, int[] shape) {
         for (Ops.Provider p : PROVIDERS) {
             for (int trial = 0; trial < 4; trial++) {
                 try (Tensor x = random(r, 3, 1, shape); Tensor out = Tensor.zeros(shape)) {
@@ -170,8 +177,45 @@ class NormalizerProviderTest {
                         }
                         assertEquals(bad, x.getFlat(at), 0f, "in place: the offending value is not overwritten");
                         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                                () -> new WelfordStats(3).update(x));
+                                () -> new WelfordStats(shape[1]).update(x));
                         assertTrue(e.getMessage().contains(index), e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * apply(in, out) takes each group's statistics and transform together when there are many groups; it gives
+     * what the statistics of the whole batch followed by the transform give, bit for bit, also in place.
+     */
+    @Test
+    void groupByGroupApplyEqualsStatisticsThenTransform() {
+        SplittableRandom r = new SplittableRandom(25);
+        int[][] shapes = {{16, 2, 40, 50}, {8, 1, 300, 301}, {3, 2, 5, 7}};
+        for (int[] shape : shapes) {
+            for (NormScope scope : new NormScope[] {NormScope.PER_IMAGE, NormScope.PER_CHANNEL}) {
+                for (NormalizerSpec spec : java.util.Arrays.copyOf(specs(scope), 2)) {
+                    for (Ops.Provider p : PROVIDERS) {
+                        try (Tensor x = random(r, 1e3, 5, shape); Tensor fused = Tensor.zeros(shape);
+                             Tensor apart = Tensor.zeros(shape); Tensor inPlace = Tensor.zeros(shape)) {
+                            String what = p + " " + spec + " on " + x.shapeString();
+                            Normalizer n = Normalizer.of(spec, p);
+                            NormStats a = n.apply(x, fused);
+                            NormStats b = n.statistics(x);
+                            n.apply(b, x, apart);
+                            inPlace.copyFrom(x);
+                            NormStats c = n.apply(inPlace, inPlace);
+                            for (int g = 0; g < a.groups(); g++) {
+                                assertEquals(b.shift(g), a.shift(g), 0.0, what + " shift " + g);
+                                assertEquals(b.scale(g), a.scale(g), 0.0, what + " scale " + g);
+                                assertEquals(b.shift(g), c.shift(g), 0.0, what + " in place, shift " + g);
+                            }
+                            for (long i = 0; i < x.size(); i++) {
+                                assertEquals(apart.getFlat(i), fused.getFlat(i), 0f, what + " at " + i);
+                                assertEquals(apart.getFlat(i), inPlace.getFlat(i), 0f, what + " in place at " + i);
+                            }
+                        }
                     }
                 }
             }
