@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -29,8 +30,8 @@ final class VectorNorm {
     }
 
     /**
-     * Count/mean/M2 of a[off, off + n). Per chunk: float sum with four accumulators (plus max |x| to detect
-     * NaN and infinities), chunk centre m = sum / len rounded to float, then sum(d) and sum(d^2) of
+     * Count/mean/M2 of a[off, off + n). Per chunk: float sum with four accumulators, chunk centre m = sum / len
+     * rounded to float, then sum(d) and sum(d^2) of
      * d = x - m; the chunk's mean is m + sum(d)/len and its M2 is sum(d^2) - sum(d)^2/len, which corrects the
      * rounding of m, so a large common offset (mean 1e4, std 1) costs no accuracy. Chunks merge in double by
      * Chan et al.'s formula.
@@ -40,7 +41,7 @@ final class VectorNorm {
         long count = 0;
         double mean = 0;
         double m2 = 0;
-        FloatVector big = FloatVector.zero(S);
+        boolean finite = true;
         for (long start = 0; start < n; start += CHUNK) {
             int len = (int) Math.min(CHUNK, n - start);
             long base = off + start;
@@ -59,22 +60,14 @@ final class VectorNorm {
                 s1 = s1.add(x1);
                 s2 = s2.add(x2);
                 s3 = s3.add(x3);
-                big = big.max(x0.abs().max(x1.abs())).max(x2.abs().max(x3.abs()));
             }
             for (int bound = S.loopBound(len); i < bound; i += L) {
                 FloatVector x = load(a, base + i);
                 s0 = s0.add(x);
-                big = big.max(x.abs());
             }
             float sum = Simd.sum(s0.add(s1).add(s2.add(s3)));
-            float tailBig = 0;
             for (int j = i; j < len; j++) {
-                float x = a.getAtIndex(F, base + j);
-                sum += x;
-                tailBig = Math.max(tailBig, Math.abs(x));
-            }
-            if (!(tailBig <= Float.MAX_VALUE)) {
-                big = big.max(tailBig);
+                sum += a.getAtIndex(F, base + j);
             }
             float m = (float) ((double) sum / len);
             FloatVector mv = FloatVector.broadcast(S, m);
@@ -116,10 +109,13 @@ final class VectorNorm {
                 cm = m + (double) sd / len;
                 cm2 = Math.max(0.0, sq - (double) sd * sd / len);
             } else {
-                // float overflow of finite huge values (or a non-finite value, reported below): redo in double
+                // a NaN or an infinity makes the float sums non-finite, and so may finite huge values that
+                // overflow them: tell the two apart, and redo the chunk in double
                 double s = 0;
                 for (int j = 0; j < len; j++) {
-                    s += a.getAtIndex(F, base + j);
+                    float x = a.getAtIndex(F, base + j);
+                    finite &= Math.abs(x) <= Float.MAX_VALUE;
+                    s += x;
                 }
                 cm = s / len;
                 cm2 = 0;
@@ -136,10 +132,15 @@ final class VectorNorm {
         }
         out[outOff] = mean;
         out[outOff + 1] = m2;
-        return big.reduceLanes(VectorOperators.MAX) <= Float.MAX_VALUE;
+        return finite;
     }
 
-    /** Min and max of a[off, off + n) with four accumulators each; min/max propagate NaN. */
+    /**
+     * Min and max of a[off, off + n) with four accumulators each; false when a value is NaN or infinite. The
+     * accumulators take a value by compare and blend (two instructions) rather than by {@code min}/{@code max}, whose
+     * NaN-propagating Java semantics cost five instructions and a longer dependency chain on x86; NaN, which no
+     * compare selects, is caught by its own mask instead.
+     */
     static boolean minMax(MemorySegment a, long off, long n, double[] out, int outOff) {
         assert n >= 1;
         FloatVector lo0 = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
@@ -150,6 +151,7 @@ final class VectorNorm {
         FloatVector hi1 = hi0;
         FloatVector hi2 = hi0;
         FloatVector hi3 = hi0;
+        VectorMask<Float> nan = S.maskAll(false);
         long i = 0;
         for (long bound = n - n % (4L * L); i < bound; i += 4L * L) {
             long at = off + i;
@@ -157,22 +159,26 @@ final class VectorNorm {
             FloatVector x1 = load(a, at + L);
             FloatVector x2 = load(a, at + 2 * L);
             FloatVector x3 = load(a, at + 3 * L);
-            lo0 = lo0.min(x0);
-            lo1 = lo1.min(x1);
-            lo2 = lo2.min(x2);
-            lo3 = lo3.min(x3);
-            hi0 = hi0.max(x0);
-            hi1 = hi1.max(x1);
-            hi2 = hi2.max(x2);
-            hi3 = hi3.max(x3);
+            lo0 = lo0.blend(x0, x0.compare(VectorOperators.LT, lo0));
+            lo1 = lo1.blend(x1, x1.compare(VectorOperators.LT, lo1));
+            lo2 = lo2.blend(x2, x2.compare(VectorOperators.LT, lo2));
+            lo3 = lo3.blend(x3, x3.compare(VectorOperators.LT, lo3));
+            hi0 = hi0.blend(x0, x0.compare(VectorOperators.GT, hi0));
+            hi1 = hi1.blend(x1, x1.compare(VectorOperators.GT, hi1));
+            hi2 = hi2.blend(x2, x2.compare(VectorOperators.GT, hi2));
+            hi3 = hi3.blend(x3, x3.compare(VectorOperators.GT, hi3));
+            nan = nan.or(x0.compare(VectorOperators.NE, x0)).or(x1.compare(VectorOperators.NE, x1))
+                    .or(x2.compare(VectorOperators.NE, x2)).or(x3.compare(VectorOperators.NE, x3));
         }
         for (long bound = S.loopBound(n); i < bound; i += L) {
             FloatVector x = load(a, off + i);
-            lo0 = lo0.min(x);
-            hi0 = hi0.max(x);
+            lo0 = lo0.blend(x, x.compare(VectorOperators.LT, lo0));
+            hi0 = hi0.blend(x, x.compare(VectorOperators.GT, hi0));
+            nan = nan.or(x.compare(VectorOperators.NE, x));
         }
         float lo = lo0.min(lo1).min(lo2.min(lo3)).reduceLanes(VectorOperators.MIN);
         float hi = hi0.max(hi1).max(hi2.max(hi3)).reduceLanes(VectorOperators.MAX);
+        boolean finite = !nan.anyTrue();
         for (; i < n; i++) {
             float x = a.getAtIndex(F, off + i);
             lo = Math.min(lo, x);
@@ -180,7 +186,7 @@ final class VectorNorm {
         }
         out[outOff] = lo;
         out[outOff + 1] = hi;
-        return lo >= -Float.MAX_VALUE && hi <= Float.MAX_VALUE;
+        return finite && lo >= -Float.MAX_VALUE && hi <= Float.MAX_VALUE;
     }
 
     /**
@@ -195,6 +201,9 @@ final class VectorNorm {
         FloatVector b = FloatVector.broadcast(S, add);
         FloatVector lov = FloatVector.broadcast(S, lo);
         FloatVector hiv = FloatVector.broadcast(S, hi);
+        // without clipping the clamp to [-inf, inf] changes nothing (NaN stays NaN), and its Java min/max cost
+        // ten instructions per vector against the transform's three; C2 unswitches the loop on this flag
+        boolean clamp = lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY;
         for (long start = 0; start < n; start += CHUNK) {
             int len = (int) Math.min(CHUNK, n - start);
             long src = inOff + start;
@@ -227,10 +236,16 @@ final class VectorNorm {
             for (int bound = len - len % (4 * L); i < bound; i += 4 * L) {
                 long at = src + i;
                 long to = dst + i;
-                FloatVector y0 = load(in, at).sub(h).sub(l).fma(m, b).max(lov).min(hiv);
-                FloatVector y1 = load(in, at + L).sub(h).sub(l).fma(m, b).max(lov).min(hiv);
-                FloatVector y2 = load(in, at + 2 * L).sub(h).sub(l).fma(m, b).max(lov).min(hiv);
-                FloatVector y3 = load(in, at + 3 * L).sub(h).sub(l).fma(m, b).max(lov).min(hiv);
+                FloatVector y0 = load(in, at).sub(h).sub(l).fma(m, b);
+                FloatVector y1 = load(in, at + L).sub(h).sub(l).fma(m, b);
+                FloatVector y2 = load(in, at + 2 * L).sub(h).sub(l).fma(m, b);
+                FloatVector y3 = load(in, at + 3 * L).sub(h).sub(l).fma(m, b);
+                if (clamp) {
+                    y0 = y0.max(lov).min(hiv);
+                    y1 = y1.max(lov).min(hiv);
+                    y2 = y2.max(lov).min(hiv);
+                    y3 = y3.max(lov).min(hiv);
+                }
                 y0.intoMemorySegment(out, to * Float.BYTES, O);
                 y1.intoMemorySegment(out, (to + L) * Float.BYTES, O);
                 y2.intoMemorySegment(out, (to + 2 * L) * Float.BYTES, O);
