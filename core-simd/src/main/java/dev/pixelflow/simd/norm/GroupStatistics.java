@@ -79,10 +79,19 @@ final class GroupStatistics {
     static void moments(Kernels k, NormPlanes planes, long[] count, double[] mean, double[] m2) {
         double[] run = new double[2 * planes.count];
         boolean[] finite = new boolean[planes.count];
-        planes.forEach(r -> finite[r] = k.normMoments(planes.segment(r), planes.offset[r], planes.length[r],
-                run, 2 * r));
+        planes.forEach(r -> finite[r] = runStatistics(k, true, planes, r, run));
         planes.requireFinite(finite);
         mergeMoments(planes, run, 0, planes.count, count, mean, m2);
+    }
+
+    /**
+     * One kernel pass over run {@code r}: its mean and M2 (z-score) or its min and max into {@code run[2r]} and
+     * {@code run[2r + 1]}; false at a NaN or an infinity.
+     */
+    private static boolean runStatistics(Kernels k, boolean zScore, NormPlanes planes, int r, double[] run) {
+        MemorySegment seg = planes.segment(r);
+        return zScore ? k.normMoments(seg, planes.offset[r], planes.length[r], run, 2 * r)
+                : k.normMinMax(seg, planes.offset[r], planes.length[r], run, 2 * r);
     }
 
     /** Merges the per-run mean and M2 of runs [from, to) into their groups, in run order (Chan et al.). */
@@ -102,8 +111,7 @@ final class GroupStatistics {
     private static void minMax(Kernels k, NormPlanes planes, double[] min, double[] scale) {
         double[] run = new double[2 * planes.count];
         boolean[] finite = new boolean[planes.count];
-        planes.forEach(r -> finite[r] = k.normMinMax(planes.segment(r), planes.offset[r], planes.length[r],
-                run, 2 * r));
+        planes.forEach(r -> finite[r] = runStatistics(k, false, planes, r, run));
         planes.requireFinite(finite);
         double[] max = new double[min.length];
         Arrays.fill(min, Double.POSITIVE_INFINITY);
@@ -167,9 +175,7 @@ final class GroupStatistics {
             int from = first[g];
             int to = first[g + 1];
             for (int r = from; r < to; r++) {
-                MemorySegment seg = planes.segment(r);
-                finite[r] = zScore ? k.normMoments(seg, planes.offset[r], planes.length[r], run, 2 * r)
-                        : k.normMinMax(seg, planes.offset[r], planes.length[r], run, 2 * r);
+                finite[r] = runStatistics(k, zScore, planes, r, run);
                 if (!finite[r]) {
                     return;
                 }

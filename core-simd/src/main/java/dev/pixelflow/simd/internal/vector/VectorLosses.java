@@ -22,7 +22,7 @@ final class VectorLosses {
     private static final VectorSpecies<Float> S = Simd.SPECIES;
     private static final int L = Simd.LANES;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    /** Longs of the vector shape of {@link #S}: the BCE kernel's staging rows hold its float vectors as longs. */
+    /** Longs of the vector shape of {@link #S}: the loss kernels' staging rows hold their float vectors as longs. */
     private static final VectorSpecies<Long> S_LONG = VectorSpecies.of(long.class, S.vectorShape());
     /**
      * Native order, as {@link Simd#ORDER}: a staged long carries two floats' bytes unchanged to the segment, since
