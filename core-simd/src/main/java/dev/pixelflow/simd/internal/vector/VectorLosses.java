@@ -278,9 +278,9 @@ final class VectorLosses {
 
     /**
      * {@link #sceRun} for two classes, which binary segmentation uses, in sub-chunks of {@link #SCE2_PASS} pixels
-     * with two sweeps each, as the BCE kernel ({@link #run}, which says why): {@link #sce2Exp} checks the input and
-     * stages e = exp(-|x0 - x1|), {@link #sce2Rest} computes the loss and the gradient from it, then the staged
-     * outputs are copied out. With m the larger logit, sum_c exp(x_c - m) = 1 + e, so a pixel costs one
+     * with two sweeps each, as the BCE kernel ({@link #run}, which says why): {@link #sce2Exp} checks the logits and
+     * stages e = exp(-|x0 - x1|), {@link #sce2Rest} checks the labels and computes the loss and the gradient from
+     * it, then the staged outputs are copied out. Both sweeps count staging longs, as {@link #sceRun}'s do. With m the larger logit, sum_c exp(x_c - m) = 1 + e, so a pixel costs one
      * exponential, one log1p and one division for the probabilities, 1/(1 + e) and e/(1 + e).
      */
     private static float sce2Run(MemorySegment xs, MemorySegment ys, long xBase, long yBase, long rowBytes, long s0,
@@ -294,11 +294,15 @@ final class VectorLosses {
             long x0At = (xBase + t0) * 4;
             long x1At = x0At + rowBytes;
             long yAt = (yBase + t0) * 4;
-            if (!sce2Exp(xs, ys, x0At, x1At, yAt, n, ignore, buf)) {
+            if (!sce2Exp(xs, x0At, x1At, n, buf)) {
                 return Float.NaN;
             }
-            sum += sce2Rest(xs, ys, x0At, x1At, yAt, n, w, wSum, ignore, smoothing, gradScale, ls != null, buf,
-                    lanes);
+            float part = sce2Rest(xs, ys, x0At, x1At, yAt, n, w, wSum, ignore, smoothing, gradScale, ls != null,
+                    buf, lanes);
+            if (Float.isNaN(part) && badLabel(ys, yAt, n, ignore)) {
+                return Float.NaN;
+            }
+            sum += part;
             if (ls != null) {
                 MemorySegment.copy(buf, SCE2_LOSS, ls, LONG, yAt, n / 2);
             }
@@ -311,34 +315,41 @@ final class VectorLosses {
     }
 
     /**
-     * Two classes, sweep A: e = exp(-|x0 - x1|) into row {@link #SCE2_E}. False at a NaN logit or a label that is
-     * neither ignored nor 0 or 1.
+     * Two classes, sweep A: e = exp(-|x0 - x1|) into row {@link #SCE2_E}. False at a NaN logit. A NaN logit makes
+     * its e NaN, and so does an infinite larger logit, which is valid input; so the sweep adds up the e it makes
+     * (one addition, where comparing both logits with themselves takes two comparisons and two mask operations per
+     * vector) and looks at the logits themselves only when that sum is NaN. The labels are checked in sweep B.
      */
-    private static boolean sce2Exp(MemorySegment xs, MemorySegment ys, long x0At, long x1At, long yAt, int n,
-                                   float ignore, long[] buf) {
-        VectorMask<Float> bad = S.maskAll(false);
-        for (int j = 0; j < n; j += L) {
-            long o = j * 4L;
-            FloatVector x0 = FloatVector.fromMemorySegment(S, xs, x0At + o, Simd.ORDER);
-            FloatVector x1 = FloatVector.fromMemorySegment(S, xs, x1At + o, Simd.ORDER);
-            FloatVector y = FloatVector.fromMemorySegment(S, ys, yAt + o, Simd.ORDER);
-            VectorMask<Float> label = y.compare(VectorOperators.EQ, 0f).or(y.compare(VectorOperators.EQ, 1f))
-                    .or(y.compare(VectorOperators.EQ, ignore));
-            bad = bad.or(x0.compare(VectorOperators.NE, x0)).or(x1.compare(VectorOperators.NE, x1)).or(label.not());
-            // the larger logit by compare and blend: Java's NaN-propagating max costs five instructions on x86, and
-            // a NaN logit is rejected above
+    private static boolean sce2Exp(MemorySegment xs, long x0At, long x1At, int n, long[] buf) {
+        FloatVector eSum = FloatVector.zero(S);
+        for (int at = 0; at < n / 2; at += L / 2) {
+            FloatVector x0 = FloatVector.fromMemorySegment(S, xs, x0At + at * 8L, Simd.ORDER);
+            FloatVector x1 = FloatVector.fromMemorySegment(S, xs, x1At + at * 8L, Simd.ORDER);
+            // the larger logit by compare and blend: Java's NaN-propagating max costs five instructions on x86
             FloatVector m = x1.blend(x0, x0.compare(VectorOperators.GE, x1));
             // m - m is NaN where the larger logit is infinite, as exp(m - m) is in the log-sum-exp: the pixel's
             // loss and gradient are then NaN, as the scalar kernel's, instead of finite
-            VectorMath.exp(m.sub(m).sub(x0.sub(x1).abs())).reinterpretAsLongs().intoArray(buf, SCE2_E + j / 2);
+            FloatVector e = VectorMath.exp(m.sub(m).sub(x0.sub(x1).abs()));
+            eSum = eSum.add(e);
+            e.reinterpretAsLongs().intoArray(buf, SCE2_E + at);
         }
-        return !bad.anyTrue();
+        return !eSum.test(VectorOperators.IS_NAN).anyTrue() || !anyNaN(xs, x0At, n) && !anyNaN(xs, x1At, n);
+    }
+
+    /** Whether one of the {@code n} floats from byte offset {@code at}, a whole number of vectors, is NaN. */
+    private static boolean anyNaN(MemorySegment xs, long at, int n) {
+        VectorMask<Float> nan = S.maskAll(false);
+        for (int j = 0; j < n; j += L) {
+            nan = nan.or(FloatVector.fromMemorySegment(S, xs, at + j * 4L, Simd.ORDER).test(VectorOperators.IS_NAN));
+        }
+        return nan.anyTrue();
     }
 
     /**
      * Two classes, sweep B: the loss, the gradient (rows {@link #SCE2_G0}, {@link #SCE2_G1}) and the loss per pixel
      * ({@link #SCE2_LOSS}, when asked), from the staged e. log sum_c exp(x_c - m) = log1p(e); the larger logit's
-     * probability is 1/(1 + e), the other's e/(1 + e). Returns the lane-summed loss of the sub-chunk.
+     * probability is 1/(1 + e), the other's e/(1 + e). Returns the lane-summed loss of the sub-chunk, or NaN at a
+     * label that is neither 0, 1 nor ignored (the loss itself may be NaN too: see {@link #sce2Exp}).
      */
     private static float sce2Rest(MemorySegment xs, MemorySegment ys, long x0At, long x1At, long yAt, int n,
                                   float[] w, float wSum, float ignore, float smoothing, float gradScale,
@@ -355,15 +366,17 @@ final class VectorLosses {
         // as one side of a vector chosen per iteration, makes C2 box the vector on every iteration
         FloatVector acc = FloatVector.zero(S);
         FloatVector w0v = FloatVector.broadcast(S, w0);
-        for (int j = 0; j < n; j += L) {
-            long o = j * 4L;
+        VectorMask<Float> ok = S.maskAll(true);
+        for (int at = 0; at < n / 2; at += L / 2) {
+            long o = at * 8L;
             FloatVector x0 = FloatVector.fromMemorySegment(S, xs, x0At + o, Simd.ORDER);
             FloatVector x1 = FloatVector.fromMemorySegment(S, xs, x1At + o, Simd.ORDER);
             FloatVector y = FloatVector.fromMemorySegment(S, ys, yAt + o, Simd.ORDER);
-            FloatVector e = LongVector.fromArray(S_LONG, buf, SCE2_E + j / 2).reinterpretAsFloats();
+            FloatVector e = LongVector.fromArray(S_LONG, buf, SCE2_E + at).reinterpretAsFloats();
             VectorMask<Float> ge = x0.compare(VectorOperators.GE, x1);
             VectorMask<Float> is1 = y.compare(VectorOperators.EQ, 1f);
             VectorMask<Float> skip = y.compare(VectorOperators.EQ, ignore);
+            ok = ok.and(is1.or(skip).or(y.compare(VectorOperators.EQ, 0f)));
             FloatVector m = x1.blend(x0, ge);
             FloatVector lse = VectorMath.log1p(e);
             FloatVector wy = w0v.blend(w1, is1);
@@ -375,7 +388,7 @@ final class VectorLosses {
             l = l.blend(0f, skip);
             acc = acc.add(l);
             if (losses) {
-                l.reinterpretAsLongs().intoArray(buf, SCE2_LOSS + j / 2);
+                l.reinterpretAsLongs().intoArray(buf, SCE2_LOSS + at);
             }
             FloatVector big = V_ONE.div(e.add(V_ONE));
             FloatVector small = e.mul(big);
@@ -387,11 +400,25 @@ final class VectorLosses {
                 g0 = g0.sub(smooth0);
                 g1 = g1.sub(smooth1);
             }
-            g0.blend(0f, skip).reinterpretAsLongs().intoArray(buf, SCE2_G0 + j / 2);
-            g1.blend(0f, skip).reinterpretAsLongs().intoArray(buf, SCE2_G1 + j / 2);
+            g0.blend(0f, skip).reinterpretAsLongs().intoArray(buf, SCE2_G0 + at);
+            g1.blend(0f, skip).reinterpretAsLongs().intoArray(buf, SCE2_G1 + at);
+        }
+        if (!ok.allTrue()) {
+            return Float.NaN;
         }
         acc.intoArray(lanes, 0);
         return Simd.sumLanes(lanes, 0);
+    }
+
+    /** Whether one of the {@code n} labels from byte offset {@code at} is neither 0, 1 nor {@code ignore}. */
+    private static boolean badLabel(MemorySegment ys, long at, int n, float ignore) {
+        for (int j = 0; j < n; j++) {
+            float y = ys.getAtIndex(F, at / 4 + j);
+            if (y != 0f && y != 1f && y != ignore) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Offset, in longs, of per-pixel row {@code k} in the softmax staging rows (after the C class rows). */
