@@ -280,8 +280,9 @@ final class VectorLosses {
      * {@link #sceRun} for two classes, which binary segmentation uses, in sub-chunks of {@link #SCE2_PASS} pixels
      * with two sweeps each, as the BCE kernel ({@link #run}, which says why): {@link #sce2Exp} checks the logits and
      * stages e = exp(-|x0 - x1|), {@link #sce2Rest} checks the labels and computes the loss and the gradient from
-     * it, then the staged outputs are copied out. Both sweeps count staging longs, as {@link #sceRun}'s do. With m the larger logit, sum_c exp(x_c - m) = 1 + e, so a pixel costs one
-     * exponential, one log1p and one division for the probabilities, 1/(1 + e) and e/(1 + e).
+     * it, then the staged outputs are copied out. Both sweeps count staging longs, as {@link #sceRun}'s do. With m
+     * the larger logit, sum_c exp(x_c - m) = 1 + e, so a pixel costs one exponential, one log1p and one division
+     * for the probabilities, 1/(1 + e) and e/(1 + e).
      */
     private static float sce2Run(MemorySegment xs, MemorySegment ys, long xBase, long yBase, long rowBytes, long s0,
                                  long s1, float[] w, float wSum, float ignore, float smoothing, float gradScale,
