@@ -300,7 +300,8 @@ final class VectorLosses {
             }
             float part = sce2Rest(xs, ys, x0At, x1At, yAt, n, w, wSum, ignore, smoothing, gradScale, ls != null,
                     buf, lanes);
-            if (Float.isNaN(part) && badLabel(ys, yAt, n, ignore)) {
+            // a NaN part is a bad label or a NaN loss from infinite logits (a result); the labels tell them apart
+            if (Float.isNaN(part) && Double.isNaN(labelWeightRun(ys, yAt / 4, yAt / 4 + n, 2, null, ignore))) {
                 return Float.NaN;
             }
             sum += part;
@@ -409,17 +410,6 @@ final class VectorLosses {
         }
         acc.intoArray(lanes, 0);
         return Simd.sumLanes(lanes, 0);
-    }
-
-    /** Whether one of the {@code n} labels from byte offset {@code at} is neither 0, 1 nor {@code ignore}. */
-    private static boolean badLabel(MemorySegment ys, long at, int n, float ignore) {
-        for (int j = 0; j < n; j++) {
-            float y = ys.getAtIndex(F, at / 4 + j);
-            if (y != 0f && y != 1f && y != ignore) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Offset, in longs, of per-pixel row {@code k} in the softmax staging rows (after the C class rows). */
